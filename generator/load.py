@@ -1,0 +1,433 @@
+"""YAML files → typed models, or located Chinese errors.
+
+The path of a file under ``policies/`` names its kind (``documents/x.yaml`` is a document).
+PyYAML composes the node tree (so every value keeps its line and column); this module turns
+nodes into plain values itself, which is where duplicate keys, aliases and bad scalars are
+caught, then pydantic validates the values and its errors are translated back to positions.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+import unicodedata
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .model import CLAUSE_REF_PATTERN, FILE_KIND_NAMES, FILE_KINDS, SLUG_PATTERN
+from .problems import PolicyError, Problem
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+MAX_DEPTH = 64
+Loc = tuple  # a path into the data: ('body', 0, 'children', 2, 'text')
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_constructor = yaml.constructor.SafeConstructor()
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+
+
+@dataclass
+class LoadedFile:
+    """A validated file, with the positions of its values for later (cross-file) errors."""
+
+    path: Path
+    display: str
+    kind: str
+    model: BaseModel
+    values: dict[Loc, tuple[int, int]] = field(repr=False)
+    keys: dict[Loc, tuple[int, int]] = field(repr=False)
+
+    def problem(self, loc: Loc, message: str, hint: str | None = None, *, at_key: bool = False) -> Problem:
+        line, column = position_of(loc, self.values, self.keys, at_key=at_key)
+        return Problem(self.display, line, column, message, hint)
+
+
+def position_of(loc: Loc, values: dict, keys: dict, *, at_key: bool = False) -> tuple[int, int]:
+    """The position of ``loc``, or of its nearest ancestor that exists in the file."""
+    loc = tuple(loc)
+    if at_key and loc in keys:
+        return keys[loc]
+    while loc:
+        if loc in values:
+            return values[loc]
+        if loc in keys:
+            return keys[loc]
+        loc = loc[:-1]
+    return values.get((), (1, 1))
+
+
+# --------------------------------------------------------------------------- reading bytes
+
+
+def decode(data: bytes, display: str) -> tuple[str | None, list[Problem]]:
+    """Bytes → text; only UTF-8 (with or without BOM) is accepted, others are named."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, [Problem(display, 1, 1, "文件是 UTF-16 编码，本项目只接受 UTF-8",
+                              "请用编辑器“另存为”并选择 UTF-8 编码", "encoding")]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        try:
+            data.decode("gb18030")
+            looks = "文件看起来是 GBK/GB18030 编码（常见于 Windows 记事本或 WPS 保存的文件），本项目只接受 UTF-8"
+        except UnicodeDecodeError:
+            looks = "文件不是有效的 UTF-8 文本"
+        return None, [Problem(display, line, col, f"{looks}：第 {line} 行第 {col} 个字节无法按 UTF-8 解读",
+                              "请用编辑器“另存为”UTF-8（VS Code：右下角编码 → 通过编码保存 → UTF-8），"
+                              "或运行 iconv -f GB18030 -t UTF-8 原文件 > 新文件", "encoding")]
+    problems = []
+    for match in _CONTROL.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        col = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        problems.append(Problem(display, line, col,
+                                f"含有不可见的控制字符 U+{ord(match.group()):04X}",
+                                "常见于从 Word 或网页复制的文字，请删除该字符后保存", "control-char"))
+        if len(problems) >= 20:
+            break
+    return (None, problems) if problems else (text, [])
+
+
+# --------------------------------------------------------------------------- parsing YAML
+
+
+class _Reject(Exception):
+    def __init__(self, problem: Problem):
+        self.problem = problem
+
+
+_SCANNER_MESSAGES = [
+    ("found character '\t' that cannot start any token", "使用了制表符（Tab）缩进，YAML 只允许空格缩进", "请把 Tab 换成空格（建议每级 2 个空格）"),
+    ("mapping values are not allowed here", "此处不能出现“键: 值”", "可能是缩进不对，或文字中的英文冒号后跟了空格；含冒号的文字请加引号或改用全角冒号"),
+    ("could not find expected ':'", "缺少“:”，或一行文字没有写成“键: 值”的形式", "检查上一行的缩进和冒号"),
+    ("did not find expected key", "缩进不一致：这一行与同级的其他键没有对齐", "同一层级的键必须从同一列开始"),
+    ("did not find expected '-' indicator", "列表项缩进不一致", "同一列表的各项“- ”必须对齐"),
+    ("found unexpected end of stream", "文件意外结束：引号或括号没有闭合", "检查最后一个带引号的值是否缺少结束引号"),
+    ("found unknown escape character", "双引号字符串中有无效的转义字符", "反斜杠 \\ 需写成 \\\\，或改用单引号"),
+    ("expected <block end>, but found", "缩进不一致：这一行的缩进与上文不匹配", "同一层级的内容必须从同一列开始"),
+    ("found undefined alias", "引用了不存在的锚点（*别名）", "本项目不使用 YAML 锚点与别名，请直接写出内容"),
+    ("while scanning a quoted scalar", "引号没有闭合", "检查这一行的引号是否成对"),
+    ("found a tab character", "使用了制表符（Tab），YAML 只允许空格", "请把 Tab 换成空格"),
+    ("expected a comment or a line break", "值后面多了无法识别的内容", "含特殊符号的文字请加引号"),
+    ("found character that cannot start any token", "出现了不能作为值开头的字符", "以 @ ` % 等符号开头的文字请加引号"),
+    ("expected ',' or ']'", "方括号列表 [...] 格式错误", "列表项之间用英文逗号分隔，并以 ] 结束"),
+    ("expected ',' or '}'", "花括号映射 {...} 格式错误", "各项之间用英文逗号分隔，并以 } 结束"),
+    ("expected the node content", "缺少内容", "检查这一行是否只有符号没有内容"),
+]
+
+
+def _translate_yaml_error(exc: yaml.YAMLError, display: str, text: str) -> Problem:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    lines = text.splitlines()
+    for candidate in (line, line - 1):  # libyaml reports a tab at or just after its line
+        if 0 < candidate <= len(lines) and "\t" in lines[candidate - 1][: len(lines[candidate - 1]) - len(lines[candidate - 1].lstrip())]:
+            return Problem(display, candidate, lines[candidate - 1].index("\t") + 1,
+                           "YAML 语法错误：使用了制表符（Tab）缩进，YAML 只允许空格缩进",
+                           "请把 Tab 换成空格（建议每级 2 个空格）", "yaml")
+    raw = f"{getattr(exc, 'context', '') or ''} {getattr(exc, 'problem', '') or ''}".strip() or str(exc)
+    for needle, message, hint in _SCANNER_MESSAGES:
+        if needle in raw:
+            return Problem(display, line, col, f"YAML 语法错误：{message}", hint, "yaml")
+    return Problem(display, line, col, f"YAML 语法错误：{raw}", "检查这一行及上一行的缩进、冒号和引号", "yaml")
+
+
+def parse_yaml(text: str, display: str) -> tuple[object, dict, dict]:
+    """Text → (plain value, value positions, key positions); raises PolicyError."""
+    try:
+        nodes = list(yaml.compose_all(text, Loader=_Loader))
+    except yaml.YAMLError as exc:
+        raise PolicyError([_translate_yaml_error(exc, display, text)]) from None
+    except RecursionError:
+        raise PolicyError([Problem(display, 1, 1, "嵌套层级过深，无法解析", None, "depth")]) from None
+    nodes = [n for n in nodes if n is not None]
+    if not nodes:
+        raise PolicyError([Problem(display, 1, 1, "文件是空的", "每个数据文件至少要有 id 等必填字段", "empty")])
+    if len(nodes) > 1:
+        second = nodes[1].start_mark
+        raise PolicyError([Problem(display, second.line + 1, second.column + 1,
+                                   "一个文件只能包含一个 YAML 文档（出现了第二个 ---）",
+                                   "把第二部分移到单独的文件中", "multi-doc")])
+    values: dict = {}
+    keys: dict = {}
+    seen: dict[int, yaml.Node] = {}
+    problems: list[Problem] = []
+    data = _to_value(nodes[0], (), values, keys, seen, problems, display, 0)
+    if problems:
+        raise PolicyError(problems)
+    return data, values, keys
+
+
+def _pos(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _to_value(node, loc, values, keys, seen, problems, display, depth):
+    if depth > MAX_DEPTH:
+        raise_at = _pos(node)
+        problems.append(Problem(display, *raise_at, f"嵌套层级超过 {MAX_DEPTH} 层", "请检查缩进", "depth"))
+        return None
+    if id(node) in seen:
+        if any(p.code == "alias" for p in problems):
+            return None
+        line, col = _pos(node)
+        problems.append(Problem(display, line, col,
+                                "使用了 YAML 锚点与别名（& 与 *），本项目不支持",
+                                "请直接写出重复的内容；别名会让审阅和比对变得困难", "alias"))
+        return None
+    seen[id(node)] = node
+    values[loc] = _pos(node)
+    if isinstance(node, yaml.MappingNode):
+        result = {}
+        first_seen: dict = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+                problems.append(Problem(display, *_pos(key_node), "键必须是文本", None, "key-type"))
+                continue
+            key = key_node.value
+            if key == "<<":
+                problems.append(Problem(display, *_pos(key_node), "不支持 YAML 合并键 <<", "请直接写出各字段", "alias"))
+                continue
+            if key in first_seen:
+                line0, _ = first_seen[key]
+                problems.append(Problem(display, *_pos(key_node),
+                                        f"重复的键 “{key}”（第 {line0} 行已有同名键）",
+                                        "同一层级每个键只能出现一次；请合并或删除其中一个", "duplicate-key"))
+                continue
+            first_seen[key] = _pos(key_node)
+            keys[loc + (key,)] = _pos(key_node)
+            result[key] = _to_value(value_node, loc + (key,), values, keys, seen, problems, display, depth + 1)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _to_value(item, loc + (i,), values, keys, seen, problems, display, depth + 1)
+            for i, item in enumerate(node.value)
+        ]
+    try:
+        return _constructor.construct_object(node, deep=True)
+    except (ValueError, OverflowError, yaml.constructor.ConstructorError):
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            message = f"日期 “{node.value}” 无效"
+            hint = "日期格式为 YYYY-MM-DD，且必须是真实存在的日期"
+        else:
+            message, hint = f"无法解读的值 “{node.value}”", "如是文字请加引号"
+        problems.append(Problem(display, *_pos(node), message, hint, "scalar"))
+        return None
+
+
+# --------------------------------------------------------------------------- validation errors
+
+
+_TYPE_NAMES = {
+    str: "文本", bool: "布尔值（true/false）", int: "整数", float: "数字", list: "列表",
+    dict: "映射（键: 值）", type(None): "空值",
+}
+_EXPECTED = {
+    "string_type": "文本", "int_type": "整数", "int_from_float": "整数", "float_type": "数字",
+    "bool_type": "true 或 false", "list_type": "列表（每项以“- ”开头）", "dict_type": "映射（键: 值）",
+    "model_type": "映射（键: 值）", "model_attributes_type": "映射（键: 值）", "date_type": "日期（YYYY-MM-DD）",
+    "int_parsing": "整数", "float_parsing": "数字", "bool_parsing": "true 或 false",
+}
+_FIELD_NAMES = {
+    "id": "标识", "title": "标题", "text": "正文", "kind": "类型", "body": "条款树", "children": "下级条款",
+    "units": "责任单位", "subjects": "责任主体", "frequency": "频次", "category": "类别",
+}
+
+
+def _type_name(value) -> str:
+    import datetime
+    if isinstance(value, datetime.date):
+        return "日期"
+    return _TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+def _unwrap(annotation):
+    """Strip Optional/Annotated/list to reach the model or scalar type behind a field."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = args[0] if len(args) == 1 else annotation
+            if len(args) != 1:
+                return annotation
+        elif origin is list:
+            annotation = typing.get_args(annotation)[0]
+        else:
+            return annotation
+
+
+def model_at(cls: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
+    """The model class that owns the mapping at ``loc`` (ignoring list indexes)."""
+    current = cls
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        info = current.model_fields.get(part)
+        if info is None:
+            return None
+        current = _unwrap(info.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _field_label(name) -> str:
+    return f"“{name}”" + (f"（{_FIELD_NAMES[name]}）" if name in _FIELD_NAMES else "")
+
+
+def _suggest(word: str, choices) -> str | None:
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f"是否应为 “{close[0]}”？" if close else None
+
+
+def translate_error(err: dict, cls: type[BaseModel]) -> tuple[str, str | None, bool]:
+    """A pydantic error → (Chinese message, hint, whether it points at the key)."""
+    kind = err["type"]
+    loc = err["loc"]
+    name = next((p for p in reversed(loc) if isinstance(p, str)), "")
+    value = err.get("input")
+    ctx = err.get("ctx") or {}
+    shown = repr(value) if not isinstance(value, str) else f"“{value}”"
+    if len(shown) > 60:
+        shown = shown[:57] + "…"
+    if kind == "missing":
+        return f"缺少必填字段 {_field_label(loc[-1])}", None, False
+    if kind == "extra_forbidden":
+        owner = model_at(cls, loc[:-1])
+        allowed = list(owner.model_fields) if owner else []
+        hint = _suggest(loc[-1], allowed)
+        if not hint and allowed:
+            hint = "此处允许的字段：" + "、".join(allowed)
+        return f"未知字段 “{loc[-1]}”", hint, True
+    if kind in _EXPECTED:
+        return f"{_field_label(name)} 应为{_EXPECTED[kind]}，实际为{_type_name(value)} {shown}", None, False
+    if kind in ("enum", "literal_error"):
+        expected = ctx.get("expected", "")
+        allowed = [a.strip(" '") for a in re.split(r",| or ", expected) if a.strip(" '")]
+        hint = _suggest(value, allowed)
+        return f"{_field_label(name)} 的取值 {shown} 不在允许范围内；允许的值：{'、'.join(allowed)}", hint, False
+    if kind == "string_pattern_mismatch":
+        pattern = ctx.get("pattern")
+        if pattern == SLUG_PATTERN:
+            hint = "只能使用小写 ASCII 字母、数字和连字符，如 shiwei-zuzhibu"
+            if isinstance(value, str) and any(unicodedata.east_asian_width(ch) in "FW" for ch in value):
+                hint = "标识中含有中文或全角字符；" + hint
+            return f"标识 {shown} 不合法", hint, False
+        if pattern == CLAUSE_REF_PATTERN:
+            return f"条款引用 {shown} 格式不对", "应写成 文件标识#条款标识，如 xx-zhengzhi-jiaoyu#yasi-zeren-1", False
+        return f"{_field_label(name)} 的值 {shown} 格式不对", None, False
+    if kind == "string_too_short":
+        return f"{_field_label(name)} 不能为空", None, False
+    if kind == "string_too_long":
+        return f"{_field_label(name)} 过长（最多 {ctx.get('max_length')} 字）", None, False
+    if kind == "too_short":
+        return f"{_field_label(name)} 至少需要 {ctx.get('min_length')} 项", None, False
+    if kind == "too_long":
+        return f"{_field_label(name)} 最多 {ctx.get('max_length')} 项", None, False
+    bounds = {"greater_than": ("应大于", "gt"), "greater_than_equal": ("应不小于", "ge"),
+              "less_than": ("应小于", "lt"), "less_than_equal": ("应不大于", "le")}
+    if kind in bounds:
+        word, key = bounds[kind]
+        return f"{_field_label(name)} 的值 {shown} {word} {ctx.get(key)}", None, False
+    if kind == "value_error":
+        message = str(ctx.get("error", err.get("msg", "")))
+        return message.removeprefix("Value error, "), None, False
+    if kind in ("int_from_float", "finite_number"):
+        return f"{_field_label(name)} 的值 {shown} 不是有效的数字", None, False
+    return f"{_field_label(name)}：{err.get('msg')}（值 {shown}）", None, False
+
+
+# --------------------------------------------------------------------------- files
+
+
+def kind_of(path: Path, root: Path) -> str | None:
+    """The kind of a data file, from the first folder of its path under ``root``."""
+    try:
+        parts = path.resolve().relative_to(root.resolve()).parts
+    except ValueError:
+        parts = path.parts
+    for part in parts[:-1]:
+        if part in FILE_KINDS:
+            return part
+    return None
+
+
+def load_file(path: Path, kind: str, display: str | None = None) -> LoadedFile:
+    """One file → a LoadedFile; raises PolicyError with every problem in it."""
+    display = display or str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise PolicyError([Problem(display, 1, 1,
+                                       f"文件过大（{size / 1048576:.1f} MB，上限 {MAX_FILE_BYTES // 1048576} MB）",
+                                       "一个数据文件只放一份文件或一组条目；请拆分", "too-large")])
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PolicyError([Problem(display, 1, 1, f"无法读取文件：{exc.strerror}", None, "io")]) from None
+    text, problems = decode(data, display)
+    if problems:
+        raise PolicyError(problems)
+    raw, values, keys = parse_yaml(text, display)
+    cls = FILE_KINDS[kind]
+    if not isinstance(raw, dict):
+        raise PolicyError([Problem(display, 1, 1,
+                                   f"{FILE_KIND_NAMES[kind]}文件的顶层应为映射（键: 值），实际为{_type_name(raw)}",
+                                   None, "type")])
+    try:
+        model = cls.model_validate(raw)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors(include_url=False):
+            message, hint, at_key = translate_error(err, cls)
+            line, col = position_of(err["loc"], values, keys, at_key=at_key)
+            problems.append(Problem(display, line, col, message, hint, err["type"]))
+        raise PolicyError(problems) from None
+    return LoadedFile(path, display, kind, model, values, keys)
+
+
+def data_files(root: Path) -> list[Path]:
+    """Every YAML data file under ``root`` in a stable order (schemas and hidden files skipped)."""
+    files = []
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).parts
+        if any(p.startswith(".") for p in rel) or "schema" in rel[:-1]:
+            continue
+        if path.is_file() and path.suffix in (".yaml", ".yml"):
+            files.append(path)
+    return files
+
+
+def load_tree(root: Path, display_base: Path | None = None) -> tuple[list[LoadedFile], list[Problem]]:
+    """Load every data file below ``root``; returns the good files and all problems."""
+    loaded, problems = [], []
+    base = display_base or Path.cwd()
+    for path in data_files(root):
+        display = _display(path, base)
+        kind = kind_of(path, root)
+        if kind is None:
+            problems.append(Problem(display, 1, 1, "无法判断文件类型：数据文件必须放在以下目录之一："
+                                    + "、".join(f"{k}/（{v}）" for k, v in FILE_KIND_NAMES.items()), None, "kind"))
+            continue
+        try:
+            loaded.append(load_file(path, kind, display))
+        except PolicyError as exc:
+            problems.extend(exc.problems)
+    return loaded, problems
+
+
+def _display(path: Path, base: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(base.resolve()))
+    except ValueError:
+        return str(path)
