@@ -1,0 +1,1 @@
+"""Page producers: each module exposes ``pages(corpus, env) -> Iterable[Page]``."""
