@@ -38,6 +38,7 @@ def _add_validate(sub) -> None:
     p = sub.add_parser("validate", help="校验数据文件，列出全部错误")
     p.add_argument("paths", nargs="*", default=["policies"], help="数据目录（默认 policies）")
     p.add_argument("--format", choices=["text", "json"], default="text", help="输出格式")
+    p.add_argument("--seeds", metavar="目录", help="同时逐字核对转录内容与该目录中的原文（source.seed）")
     p.set_defaults(func=cmd_validate)
 
 
@@ -55,6 +56,17 @@ def cmd_validate(args) -> int:
         except PolicyError as exc:
             problems.extend(exc.problems)
             continue
+        if args.seeds:
+            from .fidelity import check
+
+            checked, slips = check(corpus, Path(args.seeds))
+            if slips:
+                for slip in slips:
+                    print(slip)
+                print(f"逐字核对：{checked} 段转录文字中有 {len(slips)} 段在原文中找不到。")
+                return 1
+            if args.format == "text":
+                print(f"逐字核对：{checked} 段转录文字均与原文一致。")
         if args.format == "text":
             print(f"{raw}：校验通过（{corpus.summary_line()}）")
     if problems:
