@@ -93,7 +93,7 @@ def _extra_commands():
     import importlib
 
     found = []
-    for name in ("build", "search", "diff", "fmt", "export"):
+    for name in ("build", "search", "diff", "fmt", "export", "schema"):
         try:
             module = importlib.import_module(f".commands.{name}", __package__)
         except ModuleNotFoundError as exc:
