@@ -58,7 +58,8 @@ def make_environment() -> jinja2.Environment:
 
 def view_modules() -> list:
     package = importlib.import_module(".views", __package__)
-    names = sorted(m.name for m in pkgutil.iter_modules(package.__path__))
+    # Modules named with a leading underscore hold helpers the views share; they are not views.
+    names = sorted(m.name for m in pkgutil.iter_modules(package.__path__) if not m.name.startswith("_"))
     return [importlib.import_module(f".views.{name}", __package__) for name in names]
 
 

@@ -65,6 +65,22 @@ def obligation_source(source_kind: str, source_id: str, anchor: str) -> str:
     return clause(f"{source_id}#{anchor}")
 
 
+def listing(section: str, page: int = 1) -> str:
+    """A section's index page (``documents/``, ``roles/`` …); long indexes continue on
+    ``documents/page-2/`` and so on, so no index page grows with the corpus."""
+    return paged(f"{section}/", page)
+
+
+def paged(url: str, page: int = 1) -> str:
+    """Page ``page`` of a long listing whose first page is ``url``."""
+    return url if page <= 1 else f"{url}page-{page}/"
+
+
+def calendar(bucket: str | None = None, page: int = 1) -> str:
+    """工作日历: the overview, or the obligations of one recurrence bucket (``year``, ``month`` …)."""
+    return paged(f"calendar/{bucket}/" if bucket else "calendar/", page)
+
+
 def page_source(url: str) -> str:
     """The Markdown source path MkDocs needs for a directory URL: ``roles/x/`` → ``roles/x.md``."""
     path = url.split("#", 1)[0].rstrip("/")
