@@ -81,6 +81,28 @@ def calendar(bucket: str | None = None, page: int = 1) -> str:
     return paged(f"calendar/{bucket}/" if bucket else "calendar/", page)
 
 
+def downloads() -> str:
+    """The 下载 page; the files it lists sit beside it under ``downloads/``."""
+    return "downloads/"
+
+
+def handout_pdf(study_id: str) -> str:
+    return f"downloads/handouts/{study_id}.pdf"
+
+
+def tasks_table(fmt: str) -> str:
+    """The 任务分解表 of the whole corpus, ``fmt`` is ``xlsx`` or ``csv``."""
+    return f"downloads/tasks.{fmt}"
+
+
+def scorecard(standard_id: str) -> str:
+    return f"downloads/scorecards/{standard_id}.xlsx"
+
+
+def corpus_json(schema: bool = False) -> str:
+    return "downloads/corpus.schema.json" if schema else "downloads/corpus.json"
+
+
 def page_source(url: str) -> str:
     """The Markdown source path MkDocs needs for a directory URL: ``roles/x/`` → ``roles/x.md``."""
     path = url.split("#", 1)[0].rstrip("/")
