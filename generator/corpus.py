@@ -283,10 +283,10 @@ class Corpus:
 
 def load_corpus(root: Path, display_base: Path | None = None) -> Corpus:
     """Load and validate everything under ``root``; raises PolicyError listing every problem."""
-    files, problems = load_tree(Path(root), display_base)
+    files, problems, broken = load_tree(Path(root), display_base)
     corpus = Corpus(root=Path(root), files=files)
     problems += _register(corpus)
-    problems += _check(corpus)
+    problems += _check(corpus, broken)
     if problems:
         raise PolicyError(problems)
     return corpus
@@ -351,9 +351,9 @@ def _register(corpus: Corpus) -> list[Problem]:
     return problems
 
 
-def _check(corpus: Corpus) -> list[Problem]:
+def _check(corpus: Corpus, broken: dict[str, set[str]] | None = None) -> list[Problem]:
     problems: list[Problem] = []
-    checker = _RefChecker(corpus, problems)
+    checker = _RefChecker(corpus, problems, broken or {})
     for doc in corpus.documents.values():
         f = corpus.source_file(doc)
         checker.many(f, ("issuer_units",), doc.issuer_units, "units")
@@ -460,16 +460,17 @@ class _RefChecker:
 
     _WORDS = {"units": "单位", "roles": "角色", "terms": "术语", "documents": "文件"}
 
-    def __init__(self, corpus: Corpus, problems: list[Problem]):
+    def __init__(self, corpus: Corpus, problems: list[Problem], broken: dict[str, set[str]]):
         self.corpus = corpus
         self.problems = problems
+        self.broken = broken  # ids declared by files that failed: already reported there
 
     def _table(self, kind: str) -> dict:
         return {"units": self.corpus.units, "roles": self.corpus.roles,
                 "terms": self.corpus.terms, "documents": self.corpus.documents}[kind]
 
     def one(self, f: LoadedFile, loc: Loc, ident: str | None, kind: str) -> None:
-        if ident is None or ident in self._table(kind):
+        if ident is None or ident in self._table(kind) or ident in self.broken.get(kind, ()):
             return
         from .load import _suggest
 
@@ -488,6 +489,8 @@ class _RefChecker:
         if ref is None:
             return None
         clause = self.corpus.clauses.get(ref)
+        if clause is None and ref in self.broken.get("clauses", ()):
+            return None
         if clause is None:
             doc_id = ref.split("#", 1)[0]
             if doc_id not in self.corpus.documents:

@@ -163,7 +163,9 @@ def parse_yaml(text: str, display: str) -> tuple[object, dict, dict]:
     problems: list[Problem] = []
     data = _to_value(nodes[0], (), values, keys, seen, problems, display, 0)
     if problems:
-        raise PolicyError(problems)
+        error = PolicyError(problems)
+        error.partial = data  # what could be read, so the ids it declares are still known
+        raise error
     return data, values, keys
 
 
@@ -287,7 +289,12 @@ def _field_label(name) -> str:
 
 
 def _suggest(word: str, choices) -> str | None:
-    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    """A "did you mean" hint: the closest choice, or the only one that starts with ``word``."""
+    choices = [str(c) for c in choices]
+    close = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
+    if not close:
+        close = [c for c in choices if c.startswith(str(word))][:2]
+        close = close if len(close) == 1 else []
     return f"是否应为 “{close[0]}”？" if close else None
 
 
@@ -378,7 +385,12 @@ def load_file(path: Path, kind: str, display: str | None = None) -> LoadedFile:
     text, problems = decode(data, display)
     if problems:
         raise PolicyError(problems)
-    raw, values, keys = parse_yaml(text, display)
+    try:
+        raw, values, keys = parse_yaml(text, display)
+    except PolicyError as exc:
+        if isinstance(getattr(exc, "partial", None), dict):
+            exc.declared = declared_ids(kind, exc.partial)
+        raise
     cls = FILE_KINDS[kind]
     if not isinstance(raw, dict):
         raise PolicyError([Problem(display, 1, 1,
@@ -392,7 +404,9 @@ def load_file(path: Path, kind: str, display: str | None = None) -> LoadedFile:
             message, hint, at_key = translate_error(err, cls)
             line, col = position_of(err["loc"], values, keys, at_key=at_key)
             problems.append(Problem(display, line, col, message, hint, err["type"]))
-        raise PolicyError(problems) from None
+        error = PolicyError(problems)
+        error.declared = declared_ids(kind, raw)
+        raise error from None
     return LoadedFile(path, display, kind, model, values, keys)
 
 
@@ -408,9 +422,38 @@ def data_files(root: Path) -> list[Path]:
     return files
 
 
-def load_tree(root: Path, display_base: Path | None = None) -> tuple[list[LoadedFile], list[Problem]]:
-    """Load every data file below ``root``; returns the good files and all problems."""
+def declared_ids(kind: str, raw: dict) -> dict[str, set[str]]:
+    """Ids a file that failed validation still declares, so references to them are not
+    reported a second time as dangling ("units" → {...}, "documents" → {...}, "clauses" → {...})."""
+    found: dict[str, set[str]] = {}
+
+    def add(table: str, value) -> None:
+        if isinstance(value, str):
+            found.setdefault(table, set()).add(value)
+
+    if kind in ("glossary", "units", "roles"):
+        attr = {"glossary": "terms"}.get(kind, kind)
+        for member in raw.get(attr) or [] if isinstance(raw.get(attr), list) else []:
+            if isinstance(member, dict):
+                add({"glossary": "terms"}.get(kind, kind), member.get("id"))
+        return found
+    add("documents" if kind == "documents" else "entities", raw.get("id"))
+    if kind == "documents" and isinstance(raw.get("id"), str):
+        stack = list(raw.get("body") or []) if isinstance(raw.get("body"), list) else []
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                add("clauses", f"{raw['id']}#{node.get('id')}")
+                if isinstance(node.get("children"), list):
+                    stack.extend(node["children"])
+    return found
+
+
+def load_tree(root: Path, display_base: Path | None = None) -> tuple[list[LoadedFile], list[Problem], dict[str, set[str]]]:
+    """Load every data file below ``root``; returns the good files, all problems, and the ids
+    declared by files that failed (see ``declared_ids``)."""
     loaded, problems = [], []
+    declared: dict[str, set[str]] = {}
     base = display_base or Path.cwd()
     for path in data_files(root):
         display = _display(path, base)
@@ -423,7 +466,9 @@ def load_tree(root: Path, display_base: Path | None = None) -> tuple[list[Loaded
             loaded.append(load_file(path, kind, display))
         except PolicyError as exc:
             problems.extend(exc.problems)
-    return loaded, problems
+            for table, ids in getattr(exc, "declared", {}).items():
+                declared.setdefault(table, set()).update(ids)
+    return loaded, problems, declared
 
 
 def _display(path: Path, base: Path) -> str:
