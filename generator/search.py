@@ -1,0 +1,470 @@
+"""Search: clause-level search documents → a Whoosh index → queries from the CLI and the site.
+
+One search document per clause-like thing (document title, provision, list item, indicator,
+glossary term, case item). Tokens come from ``generator.segment`` (jieba at build time only);
+queries are cut against the index's own lexicon, so a query never loads jieba.
+
+The browser gets the same index in static files (``write_site_search``): the lexicon in
+shards by first character, and for every term its postings with the score Whoosh itself gives
+that term in that clause, in shards by term hash. The browser adds those scores exactly as
+Whoosh's And/Or matchers do, so it finds (and orders) the same clauses as ``search``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from . import segment, urls
+
+FORMAT = "policykb-search-3"
+BOOSTS = {"title": 3.0, "text": 1.0, "who": 0.5}  # a title/term match outranks a passing mention
+GRAM_BOOST = 1.0
+WORD_FIELDS = tuple(BOOSTS)
+FILTERS = {"role": "roles", "unit": "units", "category": "category", "doc": "doc"}
+FILTER_WORDS = {"角色": "role", "单位": "unit", "类别": "category", "文件": "doc",
+                "role": "role", "unit": "unit", "category": "category", "doc": "doc"}
+FILTER_NAMES = {"role": "角色", "unit": "单位", "category": "类别", "doc": "文件"}
+KIND_NAMES = {"document": "文件", "provision": "条款", "list_item": "清单条目", "indicator": "指标",
+              "term": "术语", "case": "情形"}
+
+
+class QueryError(ValueError):
+    """A query the user must change (message in Chinese)."""
+
+
+class IndexMissing(RuntimeError):
+    """No built index where one was expected."""
+
+
+# --------------------------------------------------------------------------- search documents
+
+
+@dataclass(frozen=True)
+class SearchDoc:
+    id: str
+    doc: str  # the containing document, list, standard, case set, or "glossary"
+    kind: str
+    heading: str  # clause heading, term, indicator name, or document title
+    text: str
+    container: str  # title of the containing document/list/standard
+    number: str
+    url: str
+    roles: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
+    category: str = ""
+    year: str = ""
+    who: str = ""  # names of its roles and units: found by those names, ranked low
+
+
+def search_documents(corpus) -> list[SearchDoc]:
+    """Every searchable clause-like thing, in a stable order (site order)."""
+    out: list[SearchDoc] = []
+    for doc in corpus.documents.values():
+        year = str(doc.year or (doc.period.start if doc.period else "") or (doc.issued.year if doc.issued else ""))
+        out.append(SearchDoc(id=doc.id, doc=doc.id, kind="document", heading=doc.title,
+                             text="\n".join(filter(None, [doc.short_title, doc.doc_number, doc.issuer, doc.summary])),
+                             container=doc.title, number="", url=urls.document(doc.id), year=year))
+        for clause in corpus.clauses_of(doc.id):
+            if not clause.active:
+                continue
+            p = clause.provision
+            subjects = [*p.subjects, *(s for d in p.duties for s in d.subjects)]
+            roles = _lineage(corpus, subjects)
+            units = tuple(dict.fromkeys([*clause.lead_units, *clause.units]))
+            out.append(SearchDoc(id=clause.ref, doc=doc.id, kind="provision", heading=p.heading or "",
+                                 text=p.text or "", container=doc.title, number=clause.number,
+                                 url=urls.clause(clause.ref), roles=roles, units=units,
+                                 category=clause.category or "", year=year, who=_who(corpus, roles, units)))
+    for lst in corpus.lists.values():
+        for section in lst.sections:
+            for item in section.items:
+                if item.status != "现行":
+                    continue
+                roles = _lineage(corpus, [section.subject, *item.subjects])
+                units = tuple(dict.fromkeys([*item.lead_units, *item.units]))
+                out.append(SearchDoc(id=f"{lst.id}#{item.id}", doc=lst.id, kind="list_item",
+                                     heading=section.heading or "", text=item.text, container=lst.title,
+                                     number=item.num or "", url=urls.responsibility_list(lst.id, item.id),
+                                     roles=roles, units=units, category=item.category or "",
+                                     who=_who(corpus, roles, units)))
+    for std in corpus.standards.values():
+        for dim in std.dimensions:
+            for ind in dim.indicators:
+                if ind.status != "现行":
+                    continue
+                roles = _lineage(corpus, [*std.evaluated_roles, *ind.subjects])
+                rules = [r.condition for r in (*ind.deductions, *ind.bonuses)]
+                out.append(SearchDoc(id=f"{std.id}#{ind.id}", doc=std.id, kind="indicator", heading=ind.name,
+                                     text="\n".join([ind.content, ind.rule or "", *rules, *ind.evidence]).strip(),
+                                     container=std.title, number=ind.num or "",
+                                     url=urls.standard(std.id, ind.id), roles=roles, category=dim.category,
+                                     year=str(std.year or ""), who=_who(corpus, roles, ())))
+    for term in corpus.terms.values():
+        names = [term.term, *term.aliases, *([term.expansion] if term.expansion else [])]
+        out.append(SearchDoc(id=f"glossary#{term.id}", doc="glossary", kind="term",
+                             heading="、".join(dict.fromkeys(names)), text=term.definition, container="术语",
+                             number="", url=urls.term(term.id)))
+    for cases in corpus.case_sets.values():
+        for item in cases.items:
+            out.append(SearchDoc(id=f"{cases.id}#{item.id}", doc=cases.id, kind="case", heading="",
+                                 text=item.text, container=cases.title, number=item.num or "",
+                                 url=urls.case_set(cases.id, item.id)))
+    return out
+
+
+def _lineage(corpus, subjects: Iterable[str]) -> tuple[str, ...]:
+    roles: list[str] = []
+    for subject in subjects:
+        roles += corpus.role_lineage(subject) or [subject]
+    return tuple(dict.fromkeys(roles))
+
+
+def _who(corpus, roles, units) -> str:
+    names = [corpus.roles[r].name for r in roles if r in corpus.roles]
+    names += [corpus.units[u].name for u in units if u in corpus.units]
+    return "\n".join(names)
+
+
+# --------------------------------------------------------------------------- names the query understands
+
+
+def synonym_groups(corpus) -> list[list[str]]:
+    """Names that mean the same thing (unit/role/term with its aliases), compacted."""
+    groups = []
+    for names in ([u.name, *u.aliases] for u in corpus.units.values()):
+        groups.append(names)
+    for names in ([r.name, *r.aliases] for r in corpus.roles.values()):
+        groups.append(names)
+    for t in corpus.terms.values():
+        groups.append([t.term, *t.aliases, *([t.expansion] if t.expansion else [])])
+    result = []
+    for names in groups:
+        keys = list(dict.fromkeys(k for k in (segment.compact(n) for n in names) if k))
+        if len(keys) > 1:
+            result.append(keys)
+    return result
+
+
+def filter_names(corpus) -> dict[str, dict[str, str]]:
+    """Filter kind → {name, alias or id (compacted) → id}."""
+    names: dict[str, dict[str, str]] = {k: {} for k in FILTERS}
+    for r in corpus.roles.values():
+        for n in (r.id, r.name, *r.aliases):
+            names["role"].setdefault(_filter_key(n), r.id)
+    for u in corpus.units.values():
+        for n in (u.id, u.name, *u.aliases):
+            names["unit"].setdefault(_filter_key(n), u.id)
+    from .model import CATEGORY_ORDER
+
+    for c in CATEGORY_ORDER:
+        names["category"][_filter_key(c)] = c
+        names["category"].setdefault(_filter_key(c.removesuffix("建设")), c)
+    for table in (corpus.documents, corpus.lists, corpus.standards, corpus.case_sets):
+        for ident, entity in table.items():
+            for n in (ident, entity.title, getattr(entity, "short_title", None)):
+                if n:
+                    names["doc"].setdefault(_filter_key(n), ident)
+    names["doc"]["glossary"] = "glossary"
+    names["doc"][_filter_key("术语")] = "glossary"
+    return names
+
+
+def _filter_key(name: str) -> str:
+    norm = segment.normalize(name).strip()
+    return norm if norm.isascii() else segment.compact(norm)
+
+
+# --------------------------------------------------------------------------- building the index
+
+
+@dataclass
+class IndexStats:
+    path: Path
+    documents: int
+    terms: int
+    bytes: int
+    seconds: float
+    rebuilt: bool
+    content_hash: str
+
+
+def content_hash(docs: list[SearchDoc], words: list[str]) -> str:
+    h = hashlib.sha256(FORMAT.encode())
+    h.update(json.dumps([asdict(d) for d in docs], ensure_ascii=False, sort_keys=True).encode())
+    h.update("\n".join(words).encode())
+    return h.hexdigest()
+
+
+def current_dir(index_dir: Path) -> Path | None:
+    """The index generation readers use now (``CURRENT`` names it), or None."""
+    try:
+        name = (Path(index_dir) / "CURRENT").read_text(encoding="utf-8").strip()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    path = Path(index_dir) / name
+    return path if name and (path / "meta.json").exists() else None
+
+
+def build_index(corpus, out_dir: Path) -> IndexStats:
+    """Build the Whoosh index into ``out_dir`` unless the content is unchanged.
+
+    The index is written into a fresh generation directory, and ``CURRENT`` is switched with
+    an atomic rename: a concurrent reader opens the old generation or the new one, never a
+    half-written one. The previous generation is kept (a reader may still hold it); older
+    ones are removed."""
+    started = time.perf_counter()
+    out_dir = Path(out_dir)
+    docs = search_documents(corpus)
+    words = segment.domain_words(corpus)
+    digest = content_hash(docs, words)
+    current = current_dir(out_dir)
+    if current is not None and current.name == digest[:16]:
+        meta = json.loads((current / "meta.json").read_text(encoding="utf-8"))
+        return IndexStats(current, meta["documents"], meta["terms"], _size(current),
+                          time.perf_counter() - started, False, digest)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / digest[:16]
+    staging = out_dir / f".building-{os.getpid()}-{digest[:8]}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        terms = _write_whoosh(staging, docs, segment.IndexSegmenter(words))
+        meta = {"format": FORMAT, "hash": digest, "documents": len(docs), "terms": terms,
+                "synonyms": synonym_groups(corpus), "filters": filter_names(corpus)}
+        (staging / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        shutil.rmtree(target, ignore_errors=True)
+        os.replace(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    pointer = out_dir / f".CURRENT-{os.getpid()}"
+    pointer.write_text(target.name + "\n", encoding="utf-8")
+    os.replace(pointer, out_dir / "CURRENT")
+    _remove_old_generations(out_dir, keep={target.name, current.name if current else ""})
+    return IndexStats(target, len(docs), terms, _size(target), time.perf_counter() - started, True, digest)
+
+
+def _schema():
+    from whoosh.analysis import SpaceSeparatedTokenizer
+    from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+
+    tokens = SpaceSeparatedTokenizer()
+    return Schema(
+        id=ID(stored=True, unique=True), doc=ID(stored=True), kind=ID(stored=True),
+        title=TEXT(analyzer=tokens, phrase=False), text=TEXT(analyzer=tokens, phrase=False),
+        who=TEXT(analyzer=tokens, phrase=False), grams=TEXT(analyzer=tokens, phrase=False),
+        roles=KEYWORD(commas=False), units=KEYWORD(commas=False), category=ID(), year=ID(stored=True),
+        data=STORED(),
+    )
+
+
+def _write_whoosh(path: Path, docs: list[SearchDoc], seg: segment.IndexSegmenter) -> int:
+    from whoosh import index
+
+    ix = index.create_in(str(path), _schema())
+    writer = ix.writer(limitmb=256)
+    for d in docs:
+        writer.add_document(
+            id=d.id, doc=d.doc, kind=d.kind,
+            title=" ".join(seg.word_tokens(d.heading)), text=" ".join(seg.word_tokens(d.text)),
+            who=" ".join(seg.word_tokens(d.who)),
+            grams=" ".join(segment.gram_tokens(f"{d.heading}\n{d.text}")),
+            roles=" ".join(d.roles), units=" ".join(d.units), category=d.category, year=d.year,
+            data=_stored(d),
+        )
+    writer.commit(optimize=True)
+    with ix.reader() as reader:
+        return sum(1 for f in (*WORD_FIELDS, "grams") for _ in reader.lexicon(f))
+
+
+def _stored(d: SearchDoc) -> dict:
+    return {"heading": d.heading, "text": d.text, "container": d.container, "number": d.number,
+            "url": d.url, "kind": d.kind}
+
+
+def _size(path: Path) -> int:
+    return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file())
+
+
+def _remove_old_generations(out_dir: Path, keep: set[str]) -> None:
+    for child in out_dir.iterdir():
+        if child.is_dir() and not child.name.startswith(".") and child.name not in keep:
+            shutil.rmtree(child, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- parsing queries
+
+
+@dataclass
+class ParsedQuery:
+    words: list[str]
+    filters: dict[str, str] = field(default_factory=dict)  # kind → value as typed
+
+
+def parse_query(query: str) -> ParsedQuery:
+    """Words (all must match) and ``角色:…`` / ``单位:…`` / ``类别:…`` / ``文件:…`` filters."""
+    words, filters = [], {}
+    for raw in segment.normalize(query).split():
+        head, colon, value = raw.partition(":")
+        if colon and head in FILTER_WORDS:
+            if not value:
+                raise QueryError(f"筛选条件 “{raw}” 缺少取值，应写作 {head}:名称")
+            filters[FILTER_WORDS[head]] = value
+            continue
+        if segment.compact(raw):
+            words.append(raw)
+    if not words:
+        raise QueryError("检索词为空：请输入至少一个汉字、字母或数字（标点不参与检索）")
+    return ParsedQuery(words, filters)
+
+
+def resolve_filters(filters: dict[str, str], names: dict[str, dict[str, str]]) -> dict[str, str]:
+    resolved = {}
+    for kind, value in filters.items():
+        ident = names.get(kind, {}).get(_filter_key(value))
+        if ident is None:
+            raise QueryError(f"未找到{FILTER_NAMES[kind]} “{value}”（可用标识、名称或别称）")
+        resolved[kind] = ident
+    return resolved
+
+
+def plan(words: list[str], known, synonyms: dict[str, list[str]]) -> list[list[list[segment.Leaf]]]:
+    """Query words → alternatives (a word and its synonyms) → leaves that must all match."""
+    result = []
+    for word in words:
+        key = segment.compact(word)
+        alternatives = synonyms.get(key, [key])
+        result.append([segment.query_leaves(alt, known) for alt in alternatives])
+    return result
+
+
+# --------------------------------------------------------------------------- searching
+
+
+@dataclass
+class Hit:
+    id: str
+    doc: str
+    kind: str
+    title: str  # the containing document's (list's, standard's) title
+    heading: str
+    number: str
+    text: str
+    url: str
+    score: float
+    docnum: int
+    snippet: list[tuple[str, bool]] = field(default_factory=list)  # (text, marked) pieces
+
+    def as_json(self) -> dict:
+        return {"id": self.id, "doc": self.doc, "kind": self.kind, "title": self.title,
+                "heading": self.heading, "number": self.number, "text": self.text, "url": self.url,
+                "score": round(self.score, 4),
+                "snippet": "".join(f"【{t}】" if marked else t for t, marked in self.snippet)}
+
+
+class Index:
+    """An opened index generation: lexicon checks, query plans, Whoosh searches."""
+
+    def __init__(self, index_dir: Path):
+        path = current_dir(Path(index_dir))
+        if path is None:
+            raise IndexMissing(str(index_dir))
+        from whoosh import index
+
+        self.path = path
+        self.meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+        self.ix = index.open_dir(str(path))
+        self.searcher = self.ix.searcher()
+        self.reader = self.searcher.reader()
+        self.synonyms = {key: group for group in self.meta["synonyms"] for key in group}
+
+    def close(self) -> None:
+        self.searcher.close()
+
+    def known(self, term: str) -> bool:
+        return any((f, term) in self.reader for f in WORD_FIELDS)
+
+    def plan(self, words: list[str]):
+        return plan(words, self.known, self.synonyms)
+
+    def search(self, query: str, *, role=None, unit=None, category=None, doc=None, limit=10) -> list[Hit]:
+        parsed = parse_query(query)
+        given = {k: v for k, v in dict(role=role, unit=unit, category=category, doc=doc).items() if v}
+        filters = resolve_filters({**parsed.filters, **given}, self.meta["filters"])
+        q = whoosh_query(self.plan(parsed.words))
+        from whoosh.query import And, Term
+
+        restrict = And([Term(FILTERS[k], v) for k, v in filters.items()]) if filters else None
+        results = self.searcher.search(q, limit=None, filter=restrict)
+        ranked = sorted(((r.score, r.docnum) for r in results), key=lambda sd: (-round(sd[0], 4), sd[1]))
+        return [self._hit(docnum, score, parsed.words) for score, docnum in ranked[:limit]]
+
+    def _hit(self, docnum: int, score: float, words: list[str]) -> Hit:
+        fields = self.reader.stored_fields(docnum)
+        data = fields["data"]
+        return Hit(id=fields["id"], doc=fields["doc"], kind=data["kind"], title=data["container"],
+                   heading=data["heading"], number=data["number"], text=data["text"], url=data["url"],
+                   score=score, docnum=docnum, snippet=snippet(data["text"] or data["heading"], words))
+
+
+def whoosh_query(word_plans):
+    from whoosh.query import And, NullQuery, Or
+
+    words = []
+    for alternatives in word_plans:
+        alts = [And([leaf_query(leaf) for leaf in leaves]) for leaves in alternatives if leaves]
+        if not alts:
+            return NullQuery
+        words.append(alts[0] if len(alts) == 1 else Or(alts))
+    return words[0] if len(words) == 1 else And(words)
+
+
+def leaf_query(leaf: segment.Leaf):
+    from whoosh.query import Or, Term
+
+    kind, text = leaf
+    if kind == "g":
+        return Term("grams", text, boost=GRAM_BOOST)
+    return Or([Term(f, text, boost=b) for f, b in BOOSTS.items()])
+
+
+def search(index_dir, query: str, *, role=None, unit=None, category=None, doc=None, limit=10) -> list[Hit]:
+    """Clauses matching every word of ``query`` (with filters), best first."""
+    index = Index(Path(index_dir))
+    try:
+        return index.search(query, role=role, unit=unit, category=category, doc=doc, limit=limit)
+    finally:
+        index.close()
+
+
+def snippet(text: str, words: list[str], width: int = 90) -> list[tuple[str, bool]]:
+    """A window of ``text`` around the first match, as (piece, marked) pairs; whole query words
+    are marked (a word not present whole has its runs marked)."""
+    text = " ".join((text or "").split())
+    spans = segment.highlight_spans(text, [segment.compact(w) for w in words])
+    start = 0
+    if spans and len(text) > width:
+        start = max(0, min(spans[0][0] - width // 4, len(text) - width))
+    end = min(len(text), start + width)
+    pieces: list[tuple[str, bool]] = [("…", False)] if start > 0 else []
+    pos = start
+    for s, e in spans:
+        if e <= start or s >= end:
+            continue
+        s, e = max(s, start), min(e, end)
+        if s > pos:
+            pieces.append((text[pos:s], False))
+        pieces.append((text[s:e], True))
+        pos = e
+    if pos < end:
+        pieces.append((text[pos:end], False))
+    if end < len(text):
+        pieces.append(("…", False))
+    return pieces
