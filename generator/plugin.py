@@ -1,0 +1,175 @@
+"""The MkDocs glue: corpus in, generated pages and their navigation out.
+
+Everything the site shows is decided by ``generator.pages.generate``; this plugin only hands
+those pages to MkDocs, builds a bounded navigation from their sections, serves the site's own
+assets and watches ``policies/``. Moving to another engine means rewriting this file only.
+
+Navigation stays the same size however large the corpus grows: a section's index pages (URLs
+one level deep, such as ``documents/`` or ``calendar/``) form the tabs; every other generated
+page is built but left out of the navigation, and reached from those indexes.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import Abort
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from .corpus import Corpus, load_corpus
+from .pages import Page, generate
+from .problems import PolicyError
+
+log = logging.getLogger("mkdocs.plugins.policykb")
+
+ASSETS = Path(__file__).parent / "assets"
+THEME = Path(__file__).parent / "theme"
+ASSET_PREFIX = "assets/policykb/"
+HELP_SECTION = "使用说明"  # hand-written pages from docs/ are listed under this tab
+SMALL_SECTION = 20  # a section without an index page is listed in full only up to this size
+
+
+class PolicyPluginConfig(base.Config):
+    policies_dir = c.Type(str, default="policies")
+
+
+class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
+    def __init__(self) -> None:
+        self.corpus: Corpus | None = None
+        self.pages: list[Page] = []
+        self.policies_path: Path | None = None
+
+    # ---- configuration: load the corpus, register the site's own assets and theme overrides
+
+    def on_config(self, config):
+        self.policies_path = (Path(config.config_file_path).parent / self.config.policies_dir).resolve()
+        self.corpus = load_or_abort(self.policies_path)
+        self.pages = generate(self.corpus)
+        for asset in site_assets():
+            target = config.extra_css if asset.suffix == ".css" else config.extra_javascript
+            if asset.suffix in (".css", ".js") and ASSET_PREFIX + asset.name not in target:
+                target.append(ASSET_PREFIX + asset.name)
+        if THEME.is_dir() and str(THEME) not in config.theme.dirs:
+            config.theme.dirs.insert(0, str(THEME))
+        return config
+
+    # ---- files and navigation
+
+    def on_files(self, files: Files, *, config) -> Files:
+        handwritten = sorted(f.src_uri for f in files.documentation_pages() if "/" not in f.src_uri)
+        nav_sources = {p.src_path for p in nav_pages(self.pages)}
+        for page in self.pages:
+            inclusion = InclusionLevel.INCLUDED if page.src_path in nav_sources else InclusionLevel.NOT_IN_NAV
+            existing = files.get_file_from_path(page.src_path)
+            if existing is not None:
+                files.remove(existing)  # generated pages win over stale copies in docs/
+            files.append(File.generated(config, page.src_path, content=page.markdown, inclusion=inclusion))
+        for asset in site_assets():
+            files.append(File.generated(config, ASSET_PREFIX + asset.name, abs_src_path=str(asset)))
+        config.nav = navigation(self.pages, handwritten)
+        return files
+
+    # ---- serve: rebuild when data changes
+
+    def on_serve(self, server, *, config, builder):
+        if self.policies_path is not None:
+            server.watch(str(self.policies_path))
+        return server
+
+    # ---- after the build: artefacts other modules add to the site
+
+    def on_post_build(self, *, config) -> None:
+        site_dir = Path(config.site_dir)
+        search = optional_module("generator.search")
+        if search is not None and hasattr(search, "write_site_search"):
+            search.write_site_search(self.corpus, site_dir)
+        exports = optional_module("generator.export.site")
+        if exports is not None and hasattr(exports, "write_downloads"):
+            exports.write_downloads(self.corpus, site_dir)
+
+
+def load_or_abort(root: Path) -> Corpus:
+    """The validated corpus, or the same located messages ``policykb validate`` prints and a
+    clean stop of the build (no traceback)."""
+    if not root.is_dir():
+        raise Abort(f"数据目录不存在：{root}")
+    try:
+        return load_corpus(root)
+    except PolicyError as exc:
+        print(exc.report(), file=sys.stderr)
+        raise Abort("数据校验未通过，站点未构建。") from None
+
+
+def optional_module(name: str):
+    """Import ``name`` if that module exists; errors inside an existing module still surface."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name and (exc.name == name or name.startswith(exc.name + ".")):
+            return None
+        raise
+
+
+def site_assets() -> list[Path]:
+    """Stylesheets and scripts served from the site itself (nothing comes from elsewhere)."""
+    if not ASSETS.is_dir():
+        return []
+    return sorted(p for p in ASSETS.iterdir() if p.is_file() and p.suffix in (".css", ".js"))
+
+
+def _depth(page: Page) -> int:
+    return len([part for part in page.url.split("/") if part])
+
+
+def _order_key(page: Page):
+    return (tuple(str(x) if not isinstance(x, (int, float)) else f"{x:012.3f}" for x in page.order), page.url)
+
+
+def nav_pages(pages: list[Page]) -> list[Page]:
+    """The pages that appear in the navigation: home, section indexes, and small sections."""
+    chosen: list[Page] = []
+    by_section: dict[str, list[Page]] = {}
+    for page in pages:
+        if _depth(page) == 0:
+            chosen.append(page)
+        elif page.section:
+            by_section.setdefault(page.section[0], []).append(page)
+    for members in by_section.values():
+        indexes = [p for p in members if _depth(p) == 1]
+        if indexes:
+            chosen.extend(indexes)
+        elif len(members) <= SMALL_SECTION:
+            chosen.extend(members)
+    return chosen
+
+
+def navigation(pages: list[Page], handwritten: list[str]) -> list:
+    """MkDocs ``nav``: home first, then one tab per section (ordered by the ``order`` of its
+    first index page, so views rank their tabs with it), 使用说明 with the hand-written pages last."""
+    home = [{p.title: p.src_path} for p in pages if _depth(p) == 0]
+    sections: dict[str, list[Page]] = {}
+    for page in sorted(nav_pages(pages), key=_order_key):
+        if _depth(page) == 0:
+            continue
+        sections.setdefault(page.section[0] if page.section else page.title, []).append(page)
+    extra = [src for src in handwritten if src != "index.md"]
+    if extra:
+        sections.setdefault(HELP_SECTION, [])
+    tabs = sorted(sections.items(), key=lambda item: (item[0] == HELP_SECTION,
+                                                      _order_key(item[1][0]) if item[1] else ((), "")))
+    nav: list = list(home)
+    for name, members in tabs:
+        entries = [{p.title: p.src_path} for p in members]
+        if name == HELP_SECTION:
+            entries = [*extra, *entries]
+        if len(entries) == 1 and isinstance(entries[0], dict):
+            nav.append({name: next(iter(entries[0].values()))})
+        else:
+            nav.append({name: entries})
+    return nav

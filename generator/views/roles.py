@@ -1,0 +1,54 @@
+"""按角色: one page per role with every obligation that falls on it, grouped by 六大建设."""
+
+from __future__ import annotations
+
+from .. import urls
+from ..corpus import Corpus
+from ..pages import Page
+from ..render import md
+from . import _site
+from ._site import link
+
+SECTION = ("按角色",)
+
+
+def pages(corpus: Corpus, env):
+    marker = _site.prepare(corpus, env)
+    template = env.get_template("role.md.j2")
+    children: dict[str, list[str]] = {}
+    for role in corpus.roles.values():
+        if role.parent:
+            children.setdefault(role.parent, []).append(role.id)
+    for role in corpus.roles.values():
+        obligations = corpus.obligations_by_role.get(role.id, [])
+        groups = _site.chunks(obligations)
+        first = urls.role(role.id)
+        for number, group in enumerate(groups, start=1):
+            sample = _site.uses_sample(corpus, {ob.source_id for ob in group})
+            markdown = template.render(
+                role=role, sample=sample, total=len(obligations),
+                parent=_site.role_link(corpus, role.parent) if role.parent else "",
+                children="、".join(_site.role_link(corpus, r) for r in children.get(role.id, [])),
+                groups=[(name, [_site.obligation_row(corpus, ob, marker) for ob in obs])
+                        for name, obs in _site.by_category(group)],
+                pager=_site.pager(first, number, len(groups)))
+            yield Page(url=urls.paged(first, number), title=role.name, markdown=markdown,
+                       section=SECTION, order=(1, role.name, number), sample=sample)
+    yield from index_pages(corpus, env)
+
+
+def index_pages(corpus: Corpus, env):
+    """All roles, organisation roles first, each with its number of obligations."""
+    template = env.get_template("roles_index.md.j2")
+    kinds = {"党组织": 0, "机构": 1, "个人": 2}
+    roles = sorted(corpus.roles.values(), key=lambda r: (kinds.get(r.kind, 3), r.name))
+    groups = _site.chunks(roles)
+    first = urls.listing("roles")
+    for number, group in enumerate(groups, start=1):
+        rows = [{"name": link(r.name, urls.role(r.id)), "kind": md(r.kind),
+                 "aliases": md("、".join(r.aliases)),
+                 "count": len(corpus.obligations_by_role.get(r.id, [])),
+                 "parent": _site.role_link(corpus, r.parent) if r.parent else ""} for r in group]
+        markdown = template.render(rows=rows, pager=_site.pager(first, number, len(groups)))
+        yield Page(url=urls.listing("roles", number), title="按角色", markdown=markdown,
+                   section=SECTION, order=(20, number))
