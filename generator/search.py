@@ -468,3 +468,122 @@ def snippet(text: str, words: list[str], width: int = 90) -> list[tuple[str, boo
     if end < len(text):
         pieces.append(("…", False))
     return pieces
+
+
+# --------------------------------------------------------------------------- the browser's copy
+
+ASSETS = Path(__file__).parent / "assets" / "search"
+SITE_DIR = "assets/search"  # under the built site: search.js, search.css, data/
+DOC_CHUNK = 16  # clauses per stored-document file: results fetch only the chunks they show
+POST_SHARD_BYTES = 16_000  # target size of one postings shard
+LEX_SHARD_BYTES = 4_000  # target size of one lexicon shard
+
+
+def shard_of(key: str, shards: int) -> int:
+    """FNV-1a (32 bit) of the key's UTF-8 bytes, modulo ``shards``; search.js computes the same."""
+    h = 0x811C9DC5
+    for byte in key.encode("utf-8"):
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return h % shards
+
+
+def default_index_dir(corpus) -> Path:
+    """``search_index/`` beside the ``policies/`` folder the corpus was loaded from."""
+    return Path(corpus.root).resolve().parent / "search_index"
+
+
+def write_site_search(corpus, site_dir: Path, index_dir: Path | None = None) -> dict:
+    """Write the browser's search files into a built site; returns sizes for reports.
+
+    Uses (and builds, if the corpus changed) the Whoosh index, so the browser ranks with
+    Whoosh's own scores."""
+    index_dir = Path(index_dir) if index_dir else default_index_dir(corpus)
+    build_index(corpus, index_dir)
+    index = Index(index_dir)
+    try:
+        entries = site_entries(index)
+        docs = [_doc_row(index.reader.stored_fields(n)) for n in range(index.reader.doc_count_all())]
+    finally:
+        index.close()
+    out = Path(site_dir) / SITE_DIR
+    data = out / "data"
+    staging = out / f".data-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    lexicon = [k[2:] for k in entries if k.startswith("w\t")]
+    post_shards = _shard_count(sum(len(k) + len(json.dumps(v)) for k, v in entries.items()), POST_SHARD_BYTES)
+    lex_shards = _shard_count(sum(len(t.encode()) + 3 for t in lexicon), LEX_SHARD_BYTES)
+    _write_buckets(staging / "post", entries.items(), lambda kv: shard_of(kv[0], post_shards), dict, post_shards)
+    _write_buckets(staging / "lex", ((t, None) for t in sorted(lexicon)), lambda kv: shard_of(kv[0][0], lex_shards),
+                   lambda kvs: [k for k, _ in kvs], lex_shards)
+    chunks = range(0, len(docs), DOC_CHUNK)
+    (staging / "docs").mkdir()
+    for i, start in enumerate(chunks):
+        _dump(staging / "docs" / f"{i}.json", docs[start:start + DOC_CHUNK])
+    meta = {"format": FORMAT, "hash": index.meta["hash"][:16], "documents": len(docs), "postShards": post_shards,
+            "lexShards": lex_shards, "docChunk": DOC_CHUNK, "maxWord": segment.MAX_WORD}
+    _dump(staging / "meta.json", meta)
+    shutil.rmtree(data, ignore_errors=True)
+    os.replace(staging, data)
+    for asset in ASSETS.iterdir():
+        if asset.is_file():
+            shutil.copyfile(asset, out / asset.name)
+    return {"files": sum(1 for _ in data.rglob("*.json")), "bytes": _size(data), **meta}
+
+
+def site_entries(index: Index) -> dict[str, object]:
+    """Every key the browser may look up: postings with Whoosh's scores, synonyms, filters."""
+    entries: dict[str, object] = {}
+    terms = sorted({t.decode("utf-8") if isinstance(t, bytes) else t
+                    for f in WORD_FIELDS for t in index.reader.lexicon(f)})
+    for term in terms:
+        entries["w\t" + term] = _postings(index, leaf_query(("w", term)))
+    for gram in index.reader.lexicon("grams"):
+        gram = gram.decode("utf-8") if isinstance(gram, bytes) else gram
+        entries["g\t" + gram] = _postings(index, leaf_query(("g", gram)))
+    for group in index.meta["synonyms"]:
+        for key in group:
+            entries["s\t" + key] = group
+    for kind, names in index.meta["filters"].items():
+        for name, ident in names.items():
+            entries[f"n\t{kind}\t{name}"] = ident
+        for ident in set(names.values()):
+            docnums = list(index.reader.postings(FILTERS[kind], ident).all_ids()) \
+                if (FILTERS[kind], ident) in index.reader else []
+            entries[f"f\t{kind}\t{ident}"] = docnums
+    return entries
+
+
+def _postings(index: Index, query) -> list[float]:
+    """[docnum, score, docnum, score, …] exactly as Whoosh scores this leaf query."""
+    flat: list[float] = []
+    matcher = query.matcher(index.searcher)
+    while matcher.is_active():
+        flat += [matcher.id(), round(matcher.score(), 6)]
+        matcher.next()
+    return flat
+
+
+def _doc_row(fields: dict) -> list:
+    d = fields["data"]
+    return [fields["id"], d["kind"], d["container"], d["heading"], d["number"], d["url"], d["text"]]
+
+
+def _shard_count(total: int, target: int) -> int:
+    count = 1
+    while total / count > target:
+        count *= 2
+    return count
+
+
+def _write_buckets(folder: Path, items, bucket_of, shape, count: int) -> None:
+    folder.mkdir()
+    buckets: list[list] = [[] for _ in range(count)]
+    for item in items:
+        buckets[bucket_of(item)].append(item)
+    for i, bucket in enumerate(buckets):
+        _dump(folder / f"{i}.json", shape(bucket))
+
+
+def _dump(path: Path, value) -> None:
+    path.write_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
