@@ -44,12 +44,17 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         self.corpus: Corpus | None = None
         self.pages: list[Page] = []
         self.policies_path: Path | None = None
+        self.preloaded: Corpus | None = None  # set by ``policykb build``, which has validated already
+
+    def policies_root(self, config) -> Path:
+        """The data directory, relative to mkdocs.yml unless given as an absolute path."""
+        return (Path(config.config_file_path).parent / self.config.policies_dir).resolve()
 
     # ---- configuration: load the corpus, register the site's own assets and theme overrides
 
     def on_config(self, config):
-        self.policies_path = (Path(config.config_file_path).parent / self.config.policies_dir).resolve()
-        self.corpus = load_or_abort(self.policies_path)
+        self.policies_path = self.policies_root(config)
+        self.corpus, self.preloaded = self.preloaded or load_or_abort(self.policies_path), None
         self.pages = generate(self.corpus)
         for asset in site_assets():
             target = config.extra_css if asset.suffix == ".css" else config.extra_javascript
@@ -102,8 +107,9 @@ def load_or_abort(root: Path) -> Corpus:
     try:
         return load_corpus(root)
     except PolicyError as exc:
-        print(exc.report(), file=sys.stderr)
-        raise Abort("数据校验未通过，站点未构建。") from None
+        message = "数据校验未通过，站点未构建。"
+        print(exc.report(), message, sep="\n", file=sys.stderr)
+        raise Abort(message) from None
 
 
 def optional_module(name: str):

@@ -1,0 +1,198 @@
+"""``policykb build`` (validate + site + search index) and ``policykb serve`` (build, then serve
+the site on 127.0.0.1).
+
+Everything is built into temporary directories beside the targets and swapped in only when
+every part succeeded: a failed or interrupted build leaves the previous ``site/`` and
+``search_index/`` exactly as they were.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import importlib
+import logging
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from ..corpus import Corpus, load_corpus
+
+PLUGIN_NAME = "policykb"
+
+
+def register(sub) -> None:
+    build = sub.add_parser("build", help="校验数据，构建站点和检索索引")
+    _common_options(build)
+    build.set_defaults(func=cmd_build)
+    serve = sub.add_parser("serve", help="构建后在 127.0.0.1 上提供站点")
+    _common_options(serve)
+    serve.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    serve.set_defaults(func=cmd_serve)
+
+
+def _common_options(parser) -> None:
+    parser.add_argument("--config", default="mkdocs.yml", help="MkDocs 配置文件（默认 mkdocs.yml）")
+    parser.add_argument("--site-dir", default=None, help="站点输出目录（默认取配置中的 site_dir）")
+    parser.add_argument("--index-dir", default="search_index", help="检索索引目录（默认 search_index）")
+    parser.add_argument("--policies", default=None, help="数据目录（默认取配置中 policykb 插件的 policies_dir）")
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_build(args) -> int:
+    config_path = Path(args.config)
+    if not config_path.is_file():
+        print(f"用法错误：配置文件不存在：{args.config}", file=sys.stderr)
+        return 2
+    site_dir, index_dir = build_all(config_path, args.site_dir, Path(args.index_dir), args.policies)
+    print(f"站点：{site_dir}")
+    if index_dir is not None:
+        print(f"检索索引：{index_dir}")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    if not 0 < args.port < 65536:
+        print(f"用法错误：端口无效：{args.port}", file=sys.stderr)
+        return 2
+    code = cmd_build(args)
+    if code:
+        return code
+    site_dir = resolve_site_dir(Path(args.config), args.site_dir)
+    handler = functools.partial(QuietHandler, directory=str(site_dir))
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler)
+    except OSError as exc:
+        print(f"无法在 127.0.0.1:{args.port} 上提供站点：{exc.strerror}（可用 --port 换一个端口）", file=sys.stderr)
+        return 1
+    print(f"站点已在 http://127.0.0.1:{args.port}/ 提供，按 Ctrl+C 停止。", flush=True)
+    with server:
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            print("已停止。")
+    return 0
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args) -> None:  # noqa: A002 - http.server API
+        pass
+
+
+# --------------------------------------------------------------------------- the build
+
+
+def build_all(config_path: Path, site_dir: str | None, index_dir: Path, policies: str | None):
+    """Validate, build site and index into temporary places, then swap both in."""
+    config = load_mkdocs_config(config_path, site_dir, policies)
+    policies_dir = plugin_of(config).policies_root(config)
+    started = time.perf_counter()
+    corpus = load_corpus(policies_dir)  # a PolicyError here stops everything, nothing touched
+    print(f"校验通过：{corpus.summary_line()}", flush=True)
+    target_site = Path(config.site_dir)
+    with staging(target_site) as site_tmp, staging(index_dir) as index_tmp:
+        build_site(config, corpus, site_tmp)
+        print(f"站点已生成（{time.perf_counter() - started:.1f} 秒）", flush=True)
+        built_index = build_search_index(corpus, index_tmp)
+        swap_in(site_tmp, target_site)
+        if built_index:
+            swap_in(index_tmp, index_dir)
+    return target_site, (index_dir if built_index else None)
+
+
+def load_mkdocs_config(config_path: Path, site_dir: str | None, policies: str | None):
+    from mkdocs.config import load_config
+
+    _quiet_mkdocs_logging()
+    overrides = {"site_dir": str(Path(site_dir).resolve())} if site_dir else {}
+    config = load_config(config_file=str(config_path), **overrides)
+    if policies is not None:
+        plugin_of(config).config["policies_dir"] = str(Path(policies).resolve())
+    return config
+
+
+def resolve_site_dir(config_path: Path, site_dir: str | None) -> Path:
+    if site_dir:
+        return Path(site_dir).resolve()
+    return Path(load_mkdocs_config(config_path, None, None).site_dir)
+
+
+def plugin_of(config):
+    try:
+        return config.plugins[PLUGIN_NAME]
+    except KeyError:
+        raise SystemExit(f"配置文件中未启用 {PLUGIN_NAME} 插件（plugins: - {PLUGIN_NAME}）") from None
+
+
+def build_site(config, corpus: Corpus, site_tmp: Path) -> None:
+    """``mkdocs build`` in this process, into ``site_tmp``, with the corpus already validated."""
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
+
+    config.site_dir = str(site_tmp)
+    plugin_of(config).preloaded = corpus
+    try:
+        build(config)
+    except MkDocsException as exc:
+        raise SystemExit(f"站点构建失败：{exc}") from None
+
+
+def build_search_index(corpus: Corpus, index_tmp: Path) -> bool:
+    """The Whoosh index, when the search module is present."""
+    try:
+        search = importlib.import_module("generator.search")
+    except ModuleNotFoundError as exc:
+        if exc.name in ("generator.search", "generator"):
+            return False
+        raise
+    if not hasattr(search, "build_index"):
+        return False
+    started = time.perf_counter()
+    search.build_index(corpus, index_tmp)
+    print(f"检索索引已生成（{time.perf_counter() - started:.1f} 秒）", flush=True)
+    return True
+
+
+class staging:
+    """A fresh temporary directory beside ``target`` (same file system, so the swap is a rename),
+    removed on any failure."""
+
+    def __init__(self, target: Path):
+        self.target = Path(target).resolve()
+
+    def __enter__(self) -> Path:
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        self.path = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.building-", dir=self.target.parent))
+        return self.path
+
+    def __exit__(self, *exc) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def swap_in(built: Path, target: Path) -> None:
+    """Replace ``target`` by ``built`` with two renames; the old copy is removed afterwards."""
+    target = Path(target).resolve()
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        target.rename(old / target.name)
+    built.rename(target)
+    built.mkdir()  # staging removes its (now empty) directory on exit
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _quiet_mkdocs_logging() -> None:
+    """MkDocs' own warnings reach the terminal; its INFO chatter does not."""
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "_policykb", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
+        handler._policykb = True
+        logger.addHandler(handler)
+        logger.setLevel(logging.WARNING)
+        logger.propagate = False

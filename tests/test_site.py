@@ -1,0 +1,266 @@
+"""The site built from tests/fixtures/mini: exact content of the generated pages."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from generator.views._site import TermMarker, frequency_text
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def article(site: Path, url: str) -> str:
+    html = (site / url / "index.html").read_text(encoding="utf-8")
+    body = html[html.index("<article"):html.index("</article>")]
+    return body[body.index("<h1"):]
+
+
+class _Tables(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tables, self.cell = [], None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self.cell = ""
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th"):
+            self.tables[-1][-1].append(self.cell.strip())
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell += data
+
+
+def tables(site: Path, url: str) -> list[list[list[str]]]:
+    parser = _Tables()
+    parser.feed(article(site, url))
+    return parser.tables
+
+
+def tab_labels(site: Path, url: str) -> list[str]:
+    html = (site / url / "index.html").read_text(encoding="utf-8")
+    return [t.strip() for t in re.findall(r'class="md-tabs__link[^"]*"[^>]*>\s*([^<]+?)\s*<', html)]
+
+
+def test_pages_generated_for_the_mini_corpus(mini_site):
+    pages = sorted(str(p.parent.relative_to(mini_site)) for p in mini_site.rglob("index.html"))
+    mine = [p for p in pages if p.split("/")[0] not in ("guide", "study", "revisions", "downloads", "search")]
+    assert mine == [
+        ".", "calendar", "calendar/quarter", "calendar/year", "calendar/years",
+        "cases", "cases/ceshi-wenze",
+        "categories", "categories/conduct", "categories/discipline", "categories/ideological",
+        "categories/institutional", "categories/organizational", "categories/political",
+        "documents", "documents/ceshi-fangan", "glossary", "lists", "lists/ceshi-qingdan",
+        "roles", "roles/dangwei-shuji", "roles/shijiwei", "roles/shiwei-shuji", "roles/xian-zhengzhi",
+        "standards", "standards/ceshi-biaozhun-2019",
+        "units", "units/shijiwei", "units/shiwei", "units/shiwei-ban", "usage",
+    ]
+
+
+def test_document_page_has_metadata_anchors_chips_and_back_links(mini_site):
+    body = article(mini_site, "documents/ceshi-fangan")
+    assert tables(mini_site, "documents/ceshi-fangan")[0] == [
+        ["项目", "内容"], ["文种", "实施方案"], ["发文机关", "中共测试市委（中共测试市委）"], ["状态", "现行"],
+        ["地区与层级", "测试市\u3000市级"], ["实施期间", "2019—2021 年"],
+        ["上位依据", "《党委(党组)落实全面从严治党主体责任规定》"],
+    ]
+    assert '<h2 id="cuoshi">二、主要措施' in body
+    assert '<h3 id="yasi-zeren">(一)压实教育管理责任' in body
+    assert ('<span class="pk-ann"><span class="pk-ann-label">牵头</span> '
+            '<a class="pk-chip" href="../../units/shiwei-ban/">市委办</a></span>') in body
+    assert ('<span class="pk-ann"><span class="pk-ann-label">类别</span> '
+            '<a class="pk-chip" href="../../categories/organizational/">组织建设</a></span>') in body
+    assert '<div class="pk-clause pk-depth-3" id="yasi-zeren-1">' in body
+    assert ('<li><a class="pk-chip" href="../../roles/shiwei-shuji/">市委书记</a>（第一责任人责任）：'
+            '每年听取县党政正职履职情况汇报和开展谈心谈话活动 1 次以上 <span class="pk-chip">每年1次以上</span></li>') in body
+    assert ('<span class="pk-ann"><span class="pk-ann-label">频次</span> <span class="pk-chip">每2—3年至少1次</span></span>') in body
+    # the withdrawn item keeps its anchor and points to where its content went
+    assert ('<div class="pk-clause pk-withdrawn pk-depth-3" id="yasi-zeren-3">\n'
+            '<p><span class="pk-num">3.</span>本条已撤销（合并，见 '
+            '<a class="pk-ref" href="./#yasi-zeren-1">二、(一)1.</a>）。</p>') in body
+    assert "原第三项" not in body
+    assert tables(mini_site, "documents/ceshi-fangan")[1] == [
+        ["本文件条款", "引用它的条目"], ["二、(一)1.", "测试方案 二、(一)2."], ["二、(一)1.", "测试市党委主体责任清单 1."],
+    ]
+
+
+def test_sample_pages_show_the_notice(mini_site):
+    for url in ("", "documents/ceshi-fangan", "roles/dangwei-shuji", "units/shiwei-ban",
+                "standards/ceshi-biaozhun-2019", "cases/ceshi-wenze", "lists/ceshi-qingdan", "calendar/year"):
+        assert '<p class="admonition-title">示例数据</p>' in article(mini_site, url), url
+    assert "示例数据</p>" not in article(mini_site, "glossary")
+
+
+def test_role_page_gathers_specific_roles_by_category(mini_site):
+    assert tables(mini_site, "roles/dangwei-shuji") == [
+        [["义务", "频次", "责任类型", "牵头/责任单位", "出处"],
+         ["带头落实“三重一大”集体决策制度。", "", "第一责任人责任", "", "测试市党委主体责任清单 1."]],
+        [["义务", "频次", "责任类型", "牵头/责任单位", "出处"],
+         ["每年听取县党政正职履职情况汇报和开展谈心谈话活动 1 次以上", "每年1次以上", "第一责任人责任", "市委办",
+          "测试方案 二、(一)1."]],
+    ]
+    body = article(mini_site, "roles/dangwei-shuji")
+    assert re.findall(r"<h2 [^>]*>([^<]+)<", body) == ["政治建设", "组织建设"]
+    assert '<a class="pk-ref" href="../../documents/ceshi-fangan/#yasi-zeren-1">测试方案 二、(一)1.</a>' in body
+
+
+def test_unit_page_is_its_task_table(mini_site):
+    assert tables(mini_site, "units/shiwei-ban")[0] == [
+        ["序号", "任务", "牵头/参与", "频次", "协同单位", "出处"],
+        ["1", "市委书记担负第一责任人责任，每年听取县党政正职履职情况汇报和开展谈心谈话活动 1 次以上； "
+              "市纪委监委机关担负监督责任，每年对县党政正职开展廉政教育谈话 1 次以上。",
+         "牵头", "每年1次以上；每年至少1次", "市纪委监委机关", "测试方案 二、(一)1."],
+        ["2", "县党政正职 5 年内参加培训累计 550 学时以上，每 2—3 年至少选派一次系统理论教育。",
+         "牵头", "每2—3年至少1次", "市纪委监委机关", "测试方案 二、(一)2."],
+    ]
+    assert tables(mini_site, "units/shijiwei")[0][1][2] == "参与"
+
+
+def test_calendar_groups_by_recurrence(mini_site):
+    assert tables(mini_site, "calendar") == [[["周期", "义务数"], ["每季度", "1"], ["每年", "2"],
+                                              ["每 2–3 年（多年一次）", "1"]]]
+    assert [row[0] for row in tables(mini_site, "calendar/year")[0][1:]] == [
+        "每年听取县党政正职履职情况汇报和开展谈心谈话活动 1 次以上", "每年对县党政正职开展廉政教育谈话 1 次以上"]
+    assert tables(mini_site, "calendar/quarter")[0][1] == [
+        "每季度开展一次监督检查。", "每季度至少1次", "市纪委监委", "", "纪律建设", "测试市党委主体责任清单 1."]
+
+
+def test_standard_scorecard_adds_up(mini_site):
+    assert tables(mini_site, "standards/ceshi-biaozhun-2019")[1] == [
+        ["维度", "指标", "分值"],
+        ["政治建设", "1 重大事项请示报告", "40"], ["", "政治纪律 一票否决", "20"],
+        ["政治建设小计", "40 + 20", "60"],
+        ["纪律建设", "四种形态", "40"], ["纪律建设小计", "40", "40"],
+        ["合计", "60 + 40", "100"], ["基本分", "各维度合计等于基本分", "100"],
+    ]
+    body = article(mini_site, "standards/ceshi-biaozhun-2019")
+    assert ('<input type="number" min="0" step="1" value="0" inputmode="numeric" name="zhengzhi-1-k1" '
+            'data-kind="deduction" data-points="2" data-cap="10">') in body
+    assert '<input type="checkbox" name="jilv-1-k1" data-kind="deduction" data-once="1" data-points="5" data-cap="">' in body
+    assert '<output class="pk-score">100 分</output>' in body
+    assert "<li><span id=\"zhengzhi-1-k1\"></span>未按规定请示报告：每次扣 2 分，最多 10 分</li>" in body
+
+
+def test_glossary_terms_are_marked_with_definition_and_link(mini_site):
+    body = article(mini_site, "lists/ceshi-qingdan")
+    assert ('带头落实<a class="pk-term" href="../../glossary/#sanzhong-yida"><abbr title="重大事项决策、重要干部任免、'
+            '重大项目安排和大额资金使用，须集体研究决定。">“三重一大”</abbr></a>集体决策制度。') in body
+    glossary = article(mini_site, "glossary")
+    assert '<h2 id="sanzhong-yida">三重一大' in glossary
+    assert '<p>相关术语：<a class="pk-chip" href="./#sanzhong-yida">三重一大</a></p>' in glossary
+
+
+def test_navigation_is_the_same_small_set_of_tabs_on_every_page(mini_site):
+    expected = tab_labels(mini_site, "")
+    for label in ("首页", "文件", "按角色", "按单位", "按类别", "工作日历", "指标评价标准", "问责与容错", "术语", "使用说明"):
+        assert label in expected
+    assert expected[0] == "首页" and expected[-1] == "使用说明"
+    for url in ("documents/ceshi-fangan", "roles/dangwei-shuji", "glossary", "usage"):
+        assert tab_labels(mini_site, url) == expected
+    html = (mini_site / "index.html").read_text(encoding="utf-8")
+    nav = html[html.index('md-nav--primary'):html.index('</nav>', html.index('md-nav--primary'))]
+    assert "documents/ceshi-fangan/" not in nav and "roles/dangwei-shuji/" not in nav
+
+
+def test_nothing_is_loaded_from_another_origin(mini_site):
+    for page in mini_site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert not re.search(r'<(?:link|script|img)[^>]+(?:href|src)="(?:https?:)?//', html), page
+
+
+def test_term_marker_escapes_text_and_definitions():
+    from generator.model import Term
+
+    marker = TermMarker([Term(id="a", term="三重一大", aliases=["三重"], definition='x"]<b>'),
+                         Term(id="b", term="谈话", definition="d")])
+    assert marker("<script>三重一大与三重谈话") == (
+        "&#60;script&#62;"
+        '[<abbr title="x&#34;&#93;&#60;b&#62;">三重一大</abbr>](/glossary.md#a){ .pk-term }与'
+        '[<abbr title="x&#34;&#93;&#60;b&#62;">三重</abbr>](/glossary.md#a){ .pk-term }'
+        '[<abbr title="d">谈话</abbr>](/glossary.md#b){ .pk-term }')
+
+
+@pytest.mark.parametrize("freq, text", [
+    ({"per": "year", "at_least": 1}, "每年至少1次"),
+    ({"per": "month"}, "每月"),
+    ({"per": "quarter", "interval": 2}, "每2季度"),
+    ({"per": "year", "interval": 2, "interval_max": 3, "at_least": 1}, "每2—3年至少1次"),
+    ({"per": "year", "interval": 5, "cumulative": True}, "5年内累计"),
+    ({"per": "term", "at_least": 1}, "任期内至少1次"),
+    ({"per": "half_year", "label": "每半年1次"}, "每半年1次"),
+])
+def test_frequency_wording(freq, text):
+    from generator.model import Frequency
+
+    assert frequency_text(Frequency(**freq)) == text
+
+
+def broken_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    root = tmp_path / "policies"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "mini", root)
+    doc = root / "documents" / "ceshi-fangan.yaml"
+    doc.write_text(doc.read_text(encoding="utf-8").replace("units: [shiwei-ban, shijiwei]", "units: [shiwei-bann, shijiwei]"),
+                   encoding="utf-8")
+    return root
+
+
+def test_mkdocs_build_stops_on_bad_data_with_the_validate_messages(tmp_path):
+    root = broken_copy(tmp_path)
+    config = tmp_path / "mkdocs.yml"
+    config.write_text((ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+                      .replace("policies_dir: policies", f"policies_dir: {root}")
+                      .replace("docs_dir: docs", f"docs_dir: {ROOT / 'docs'}"), encoding="utf-8")
+    validate = subprocess.run([sys.executable, "-m", "generator.cli", "validate", str(root)], cwd=tmp_path,
+                              capture_output=True, text=True)
+    build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(tmp_path / "site")],
+                           cwd=tmp_path, capture_output=True, text=True)
+    assert validate.returncode == 1 and build.returncode == 1
+    located = [line for line in validate.stdout.splitlines() if ":" in line and "错误" in line]
+    assert located and located[0].startswith("policies/documents/ceshi-fangan.yaml:")
+    for line in validate.stdout.splitlines():
+        assert line in build.stderr.splitlines()
+    assert "数据校验未通过，站点未构建。" in build.stderr
+    assert "Traceback" not in build.stderr
+    assert not (tmp_path / "site").exists()
+
+
+def test_failed_policykb_build_leaves_the_previous_site(tmp_path):
+    root = broken_copy(tmp_path)
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("previous", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "generator.cli", "build", "--config", str(ROOT / "mkdocs.yml"),
+                             "--policies", str(root), "--site-dir", str(site), "--index-dir", str(tmp_path / "idx")],
+                            cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "引用了不存在的单位 “shiwei-bann”" in result.stderr
+    assert [p.name for p in tmp_path.iterdir() if p.name != "policies"] == ["site"]
+    assert (site / "index.html").read_text(encoding="utf-8") == "previous"
+
+
+def test_policykb_build_swaps_in_site_and_index(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "stale.html").write_text("old", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "generator.cli", "build", "--config", str(ROOT / "mkdocs.yml"),
+                             "--policies", str(ROOT / "tests/fixtures/mini"), "--site-dir", str(site),
+                             "--index-dir", str(tmp_path / "idx")], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert not (site / "stale.html").exists()
+    assert (site / "documents" / "ceshi-fangan" / "index.html").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["idx", "site"]
