@@ -31,6 +31,11 @@ def revision(series: str, old_year: int, new_year: int) -> str:
     return f"revisions/{series}-{old_year}-{new_year}/"
 
 
+def series(series_id: str) -> str:
+    """Every edition of a series, each indicator's history, and its 修订对照表 pages."""
+    return f"revisions/{series_id}/"
+
+
 def case_set(case_id: str, item_id: str | None = None) -> str:
     return f"cases/{case_id}/" + (f"#{item_id}" if item_id else "")
 
