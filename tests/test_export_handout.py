@@ -176,3 +176,27 @@ def test_fetcher_refuses_the_network_and_reads_local_files(tmp_path):
     response = fetcher.fetch(local.as_uri())
     assert response.read() == b"p{}"
     response.close()
+
+
+REAL = Path(__file__).parent.parent / "policies"
+
+
+def _real_sessions():
+    if not (REAL / "study").is_dir():
+        return []
+    return sorted(load_corpus(REAL).studies)
+
+
+@pytest.mark.parametrize("study_id", _real_sessions())
+def test_published_handouts_quote_their_clauses_in_order(study_id, tmp_path):
+    corpus = load_corpus(REAL)
+    handout = handout_of(corpus, study_id)
+    write_handout_pdf(handout, tmp_path / "h.pdf")
+    text = squashed(pdf_text(tmp_path / "h.pdf"))
+    position = 0
+    for clause in handout.clauses:
+        for part in (f"{clause.document_title}·{clause.number}",
+                     *(squashed(p.text)[:40] for p in clause.passages if p.text)):
+            found = text.find(part, position)
+            assert found >= 0, f"{clause.ref}: {part!r}"
+            position = found + len(part)

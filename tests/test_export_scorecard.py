@@ -158,3 +158,40 @@ def test_mini_standard_scores_like_the_calculator(tmp_path):
 def test_unknown_standard():
     with pytest.raises(UnknownEntity, match="没有标识为 “x” 的指标评价标准。现有的指标评价标准：ceshi-biaozhun-2019"):
         standard_named(load_corpus(MINI), "x")
+
+
+REAL = Path(__file__).parent.parent / "policies"
+
+
+def _real_standards():
+    if not (REAL / "standards").is_dir():
+        return []
+    return sorted(load_corpus(REAL).standards.values(), key=lambda s: s.id)
+
+
+@pytest.mark.parametrize("standard", _real_standards(), ids=lambda s: s.id)
+def test_every_published_standard_scores_like_the_calculator(standard, tmp_path):
+    """Deterministic input sets: nothing happened, everything happened many times, and a mix."""
+    card = scorecard_workbook(standard)
+    card.workbook.save(tmp_path / "card.xlsx")
+    engine = ExcelCompiler(filename=str(tmp_path / "card.xlsx"))
+    once = {r.id for d in standard.dimensions for i in d.indicators for r in (*i.deductions, *i.bonuses)
+            if r.per == "一次性"}
+    rules = list(card.counts)
+    input_sets = [
+        ({}, set()),
+        ({r: (True if r in once else 20) for r in rules}, set()),
+        ({r: ((n % 2 == 0) if r in once else n % 4) for n, r in enumerate(rules)}, set(list(card.vetoes)[:1])),
+    ]
+    for name in ("total", "verdict"):
+        engine.evaluate(f"{SHEET}!{getattr(card, name)}")
+    for counts, vetoes in input_sets:
+        for rule_id, cell in card.counts.items():
+            value = counts.get(rule_id, 0)
+            engine.set_value(f"{SHEET}!{cell}", ("是" if value else "否") if rule_id in once else value)
+        for ind_id, cell in card.vetoes.items():
+            engine.set_value(f"{SHEET}!{cell}", "是" if ind_id in vetoes else "否")
+        a = scoring.score(standard, counts, vetoes)
+        assert engine.evaluate(f"{SHEET}!{card.total}") == pytest.approx(a.score)
+        verdict = engine.evaluate(f"{SHEET}!{card.verdict}")
+        assert verdict == VETO_VERDICT if a.vetoed else verdict == pytest.approx(a.score)
