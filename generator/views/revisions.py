@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from .. import urls
 from ..corpus import Corpus
-from ..diff import Change, Comparison, Detail, Record, compare_editions, standard_records
+from ..diff import Change, Comparison, Detail, Record, compare_editions, display_text, standard_records
 from ..model import IndicatorStandardFile
 from ..pages import Page
 from ..render import md
@@ -143,7 +143,7 @@ def _cell(record: Record, details: dict[str, Detail], side: str) -> Cell:
         detail = details.get(label)
         if not text:
             continue
-        body = _side_html(detail, side) if detail and detail.pieces else md(text)
+        body = _side_html(detail, side) if detail and detail.pieces else md(display_text(text))
         lines.append(_labelled(label, body))
     for label in FACT_LABELS:
         value, detail = facts.get(label), details.get(label)
