@@ -9,6 +9,7 @@ caught, then pydantic validates the values and its errors are translated back to
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import types
 import typing
@@ -107,7 +108,7 @@ class _Reject(Exception):
 
 _SCANNER_MESSAGES = [
     ("found character '\t' that cannot start any token", "使用了制表符（Tab）缩进，YAML 只允许空格缩进", "请把 Tab 换成空格（建议每级 2 个空格）"),
-    ("mapping values are not allowed here", "此处不能出现“键: 值”", "可能是缩进不对，或文字中的英文冒号后跟了空格；含冒号的文字请加引号或改用全角冒号"),
+    ("mapping values are not allowed", "此处不能出现“键: 值”", "可能是缩进不对，或文字中的英文冒号后跟了空格；含冒号的文字请加引号或改用全角冒号"),
     ("could not find expected ':'", "缺少“:”，或一行文字没有写成“键: 值”的形式", "检查上一行的缩进和冒号"),
     ("did not find expected key", "缩进不一致：这一行与同级的其他键没有对齐", "同一层级的键必须从同一列开始"),
     ("did not find expected '-' indicator", "列表项缩进不一致", "同一列表的各项“- ”必须对齐"),
@@ -122,7 +123,14 @@ _SCANNER_MESSAGES = [
     ("expected ',' or ']'", "方括号列表 [...] 格式错误", "列表项之间用英文逗号分隔，并以 ] 结束"),
     ("expected ',' or '}'", "花括号映射 {...} 格式错误", "各项之间用英文逗号分隔，并以 } 结束"),
     ("expected the node content", "缺少内容", "检查这一行是否只有符号没有内容"),
+    ("did not find expected node content", "缺少内容", "检查这一行是否只有符号没有内容"),
+    ("block sequence entries are not allowed", "此处不能开始列表项“- ”", "列表项要写在键的下一行并缩进，或检查上一行是否缺少冒号"),
+    ("found unexpected ':'", "出现了多余的冒号", "含冒号的文字请加引号"),
+    ("did not find expected comment or line break", "值后面多了无法识别的内容", "含特殊符号的文字请加引号"),
+    ("did not find expected ',' or ']'", "方括号列表 [...] 格式错误", "列表项之间用英文逗号分隔，并以 ] 结束"),
+    ("did not find expected ',' or '}'", "花括号映射 {...} 格式错误", "各项之间用英文逗号分隔，并以 } 结束"),
 ]
+_STANDARD_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
 
 
 def _translate_yaml_error(exc: yaml.YAMLError, display: str, text: str) -> Problem:
@@ -142,88 +150,192 @@ def _translate_yaml_error(exc: yaml.YAMLError, display: str, text: str) -> Probl
 
 
 def parse_yaml(text: str, display: str) -> tuple[object, dict, dict]:
-    """Text → (plain value, value positions, key positions); raises PolicyError."""
+    """Text → (plain value, value positions, key positions); raises PolicyError.
+
+    Values are built from libyaml's event stream with an explicit stack rather than by
+    PyYAML's composer, whose recursion overflows the C stack on deeply nested input."""
+    builder = _Builder(display)
     try:
-        nodes = list(yaml.compose_all(text, Loader=_Loader))
+        for event in yaml.parse(text, Loader=_Loader):
+            builder.feed(event)
+            if builder.fatal:
+                break
     except yaml.YAMLError as exc:
         raise PolicyError([_translate_yaml_error(exc, display, text)]) from None
-    except RecursionError:
-        raise PolicyError([Problem(display, 1, 1, "嵌套层级过深，无法解析", None, "depth")]) from None
-    nodes = [n for n in nodes if n is not None]
-    if not nodes:
+    if builder.fatal:
+        raise PolicyError([builder.fatal])
+    if not builder.documents:
         raise PolicyError([Problem(display, 1, 1, "文件是空的", "每个数据文件至少要有 id 等必填字段", "empty")])
-    if len(nodes) > 1:
-        second = nodes[1].start_mark
-        raise PolicyError([Problem(display, second.line + 1, second.column + 1,
-                                   "一个文件只能包含一个 YAML 文档（出现了第二个 ---）",
-                                   "把第二部分移到单独的文件中", "multi-doc")])
-    values: dict = {}
-    keys: dict = {}
-    seen: dict[int, yaml.Node] = {}
-    problems: list[Problem] = []
-    data = _to_value(nodes[0], (), values, keys, seen, problems, display, 0)
-    if problems:
-        error = PolicyError(problems)
-        error.partial = data  # what could be read, so the ids it declares are still known
+    if builder.problems:
+        error = PolicyError(builder.problems)
+        error.partial = builder.root  # what could be read, so the ids it declares are still known
         raise error
-    return data, values, keys
+    return builder.root, builder.values, builder.keys
 
 
-def _pos(node: yaml.Node) -> tuple[int, int]:
-    return node.start_mark.line + 1, node.start_mark.column + 1
+_resolver = yaml.resolver.Resolver()
+_NO_VALUE = object()
 
 
-def _to_value(node, loc, values, keys, seen, problems, display, depth):
-    if depth > MAX_DEPTH:
-        raise_at = _pos(node)
-        problems.append(Problem(display, *raise_at, f"嵌套层级超过 {MAX_DEPTH} 层", "请检查缩进", "depth"))
-        return None
-    if id(node) in seen:
-        if any(p.code == "alias" for p in problems):
-            return None
-        line, col = _pos(node)
-        problems.append(Problem(display, line, col,
-                                "使用了 YAML 锚点与别名（& 与 *），本项目不支持",
-                                "请直接写出重复的内容；别名会让审阅和比对变得困难", "alias"))
-        return None
-    seen[id(node)] = node
-    values[loc] = _pos(node)
-    if isinstance(node, yaml.MappingNode):
-        result = {}
-        first_seen: dict = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
-                problems.append(Problem(display, *_pos(key_node), "键必须是文本", None, "key-type"))
-                continue
-            key = key_node.value
-            if key == "<<":
-                problems.append(Problem(display, *_pos(key_node), "不支持 YAML 合并键 <<", "请直接写出各字段", "alias"))
-                continue
-            if key in first_seen:
-                line0, _ = first_seen[key]
-                problems.append(Problem(display, *_pos(key_node),
-                                        f"重复的键 “{key}”（第 {line0} 行已有同名键）",
-                                        "同一层级每个键只能出现一次；请合并或删除其中一个", "duplicate-key"))
-                continue
-            first_seen[key] = _pos(key_node)
-            keys[loc + (key,)] = _pos(key_node)
-            result[key] = _to_value(value_node, loc + (key,), values, keys, seen, problems, display, depth + 1)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _to_value(item, loc + (i,), values, keys, seen, problems, display, depth + 1)
-            for i, item in enumerate(node.value)
-        ]
-    try:
-        return _constructor.construct_object(node, deep=True)
-    except (ValueError, OverflowError, yaml.constructor.ConstructorError):
-        if node.tag == "tag:yaml.org,2002:timestamp":
-            message = f"日期 “{node.value}” 无效"
-            hint = "日期格式为 YYYY-MM-DD，且必须是真实存在的日期"
+class _Frame:
+    __slots__ = ("container", "loc", "key", "expect_key", "first_seen", "skip_value")
+
+    def __init__(self, container, loc):
+        self.container = container
+        self.loc = loc
+        self.key = None
+        self.expect_key = isinstance(container, dict)
+        self.first_seen: dict = {}
+        self.skip_value = False
+
+
+class _Builder:
+    """Turns parser events into plain values, recording where each key and value stands."""
+
+    def __init__(self, display: str):
+        self.display = display
+        self.values: dict = {}
+        self.keys: dict = {}
+        self.problems: list[Problem] = []
+        self.stack: list[_Frame] = []
+        self.root = None
+        self.documents = 0
+        self.skipping = 0  # depth of a collection being skipped (a bad key, or too deep)
+        self.fatal: Problem | None = None
+
+    def _problem(self, mark, message, hint=None, code="error") -> None:
+        self.problems.append(Problem(self.display, mark.line + 1, mark.column + 1, message, hint, code))
+
+    def feed(self, event) -> None:
+        if self.skipping:
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                self.skipping += 1
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                self.skipping -= 1
+                if not self.skipping:
+                    self._after_value()
+            return
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                mark = event.start_mark
+                self.fatal = Problem(self.display, mark.line + 1, mark.column + 1,
+                                     "一个文件只能包含一个 YAML 文档（出现了第二个 ---）",
+                                     "把第二部分移到单独的文件中", "multi-doc")
+            return
+        if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+            return
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            self.stack.pop()
+            self._after_value()
+            return
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            if not any(p.code == "alias" for p in self.problems):
+                self._problem(event.start_mark, "使用了 YAML 锚点与别名（& 与 *），本项目不支持",
+                              "请直接写出重复的内容；别名会让审阅和比对变得困难", "alias")
+            self._skip(event)
+            return
+        frame = self.stack[-1] if self.stack else None
+        if frame is not None and frame.expect_key:
+            self._key(frame, event)
+            return
+        loc = self._child_loc(frame)
+        tag = getattr(event, "tag", None)
+        if tag and tag != "!" and tag not in _STANDARD_TAGS:
+            self._problem(event.start_mark, f"不支持 YAML 标签 {tag.replace('tag:yaml.org,2002:', '!!')}",
+                          "请删除以 ! 开头的标签，直接写出内容", "tag")
+            self._skip(event)
+            return
+        self.values[loc] = (event.start_mark.line + 1, event.start_mark.column + 1)
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if len(self.stack) >= MAX_DEPTH:
+                self._problem(event.start_mark, f"嵌套层级超过 {MAX_DEPTH} 层", "请检查缩进和括号是否成对", "depth")
+                self._skip(event)
+                return
+            container = {} if isinstance(event, yaml.MappingStartEvent) else []
+            self._store(frame, container)
+            self.stack.append(_Frame(container, loc))
+            return
+        self._store(frame, self._scalar(event))
+        self._after_value()
+
+    def _skip(self, event) -> None:
+        """Drop this node (and its children); the parent gets no value for it."""
+        frame = self.stack[-1] if self.stack else None
+        if frame is not None and isinstance(frame.container, dict):
+            frame.skip_value = not frame.expect_key
+            frame.expect_key = False
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            self.skipping = 1
         else:
-            message, hint = f"无法解读的值 “{node.value}”", "如是文字请加引号"
-        problems.append(Problem(display, *_pos(node), message, hint, "scalar"))
-        return None
+            self._after_value()
+
+    def _child_loc(self, frame):
+        if frame is None:
+            return ()
+        if isinstance(frame.container, dict):
+            return frame.loc + (frame.key,)
+        return frame.loc + (len(frame.container),)
+
+    def _store(self, frame, value) -> None:
+        if frame is None:
+            self.root = value
+        elif frame.skip_value:
+            pass
+        elif isinstance(frame.container, dict):
+            frame.container[frame.key] = value
+        else:
+            frame.container.append(value)
+
+    def _after_value(self) -> None:
+        if self.stack and isinstance(self.stack[-1].container, dict):
+            frame = self.stack[-1]
+            if frame.skip_value or frame.key is not None:
+                frame.expect_key = True
+                frame.skip_value = False
+                frame.key = None
+            else:
+                frame.expect_key = True
+
+    def _key(self, frame: _Frame, event) -> None:
+        mark = event.start_mark
+        pos = (mark.line + 1, mark.column + 1)
+        is_scalar = isinstance(event, yaml.ScalarEvent)
+        if is_scalar and event.value == "<<" and event.style not in ("'", '"'):
+            self._problem(mark, "不支持 YAML 合并键 <<", "请直接写出各字段", "alias")
+            frame.expect_key, frame.skip_value = False, True
+            return
+        tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit) if is_scalar else None
+        if not is_scalar or (event.tag or tag) != "tag:yaml.org,2002:str":
+            self._problem(mark, "键必须是文本", "字段名应为英文单词，如 name；数字或列表不能作键", "key-type")
+            frame.expect_key, frame.skip_value = False, True
+            if not is_scalar:
+                self.skipping = 1
+            return
+        key = event.value
+        if key in frame.first_seen:
+            self._problem(mark, f"重复的键 “{key}”（第 {frame.first_seen[key][0]} 行已有同名键）",
+                          "同一层级每个键只能出现一次；请合并或删除其中一个", "duplicate-key")
+            frame.expect_key, frame.skip_value = False, True
+            return
+        frame.first_seen[key] = pos
+        self.keys[frame.loc + (key,)] = pos
+        frame.key = key
+        frame.expect_key = False
+
+    def _scalar(self, event):
+        tag = event.tag if event.tag and event.tag != "!" else _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if event.tag == "!":
+            tag = "tag:yaml.org,2002:str"
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        try:
+            return _constructor.construct_object(node, deep=True)
+        except (ValueError, OverflowError, yaml.constructor.ConstructorError):
+            if tag == "tag:yaml.org,2002:timestamp":
+                self._problem(event.start_mark, f"日期 “{event.value}” 无效", "日期格式为 YYYY-MM-DD，且必须是真实存在的日期", "scalar")
+            else:
+                self._problem(event.start_mark, f"无法解读的值 “{event.value}”", "如是文字请加引号", "scalar")
+            return None
 
 
 # --------------------------------------------------------------------------- validation errors
@@ -235,10 +347,12 @@ _TYPE_NAMES = {
 }
 _EXPECTED = {
     "string_type": "文本", "int_type": "整数", "int_from_float": "整数", "float_type": "数字",
-    "bool_type": "true 或 false", "list_type": "列表（每项以“- ”开头）", "dict_type": "映射（键: 值）",
+    "bool_type": "布尔值（true 或 false）", "list_type": "列表（每项以“- ”开头）", "dict_type": "映射（键: 值）",
     "model_type": "映射（键: 值）", "model_attributes_type": "映射（键: 值）", "date_type": "日期（YYYY-MM-DD）",
-    "int_parsing": "整数", "float_parsing": "数字", "bool_parsing": "true 或 false",
+    "int_parsing": "整数", "float_parsing": "数字", "bool_parsing": "布尔值（true 或 false）",
 }
+_PERIOD_WORDS = {"周": "week", "月": "month", "季度": "quarter", "季": "quarter", "半年": "half_year",
+                 "年": "year", "年度": "year", "任期": "term", "任期内": "term", "届": "term"}
 _FIELD_NAMES = {
     "id": "标识", "title": "标题", "text": "正文", "kind": "类型", "body": "条款树", "children": "下级条款",
     "units": "责任单位", "subjects": "责任主体", "frequency": "频次", "category": "类别",
@@ -291,7 +405,8 @@ def _field_label(name) -> str:
 def _suggest(word: str, choices) -> str | None:
     """A "did you mean" hint: the closest choice, or the only one that starts with ``word``."""
     choices = [str(c) for c in choices]
-    close = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(str(word), choices, n=3, cutoff=0.6)
+    close.sort(key=lambda c: -len(os.path.commonprefix([c, str(word)])))
     if not close:
         close = [c for c in choices if c.startswith(str(word))][:2]
         close = close if len(close) == 1 else []
@@ -305,7 +420,12 @@ def translate_error(err: dict, cls: type[BaseModel]) -> tuple[str, str | None, b
     name = next((p for p in reversed(loc) if isinstance(p, str)), "")
     value = err.get("input")
     ctx = err.get("ctx") or {}
-    shown = repr(value) if not isinstance(value, str) else f"“{value}”"
+    if isinstance(value, str):
+        shown = f"“{value}”"
+    elif isinstance(value, (dict, list)):
+        shown = ""
+    else:
+        shown = {True: "true", False: "false", None: "null"}.get(value, repr(value)) if isinstance(value, (bool, type(None))) else repr(value)
     if len(shown) > 60:
         shown = shown[:57] + "…"
     if kind == "missing":
@@ -318,17 +438,22 @@ def translate_error(err: dict, cls: type[BaseModel]) -> tuple[str, str | None, b
             hint = "此处允许的字段：" + "、".join(allowed)
         return f"未知字段 “{loc[-1]}”", hint, True
     if kind in _EXPECTED:
-        return f"{_field_label(name)} 应为{_EXPECTED[kind]}，实际为{_type_name(value)} {shown}", None, False
+        return f"{_field_label(name)} 应为{_EXPECTED[kind]}，实际为{_type_name(value)}{' ' + shown if shown else ''}", None, False
     if kind in ("enum", "literal_error"):
         expected = ctx.get("expected", "")
         allowed = [a.strip(" '") for a in re.split(r",| or ", expected) if a.strip(" '")]
         hint = _suggest(value, allowed)
+        period = _PERIOD_WORDS.get(str(value).removeprefix("每")) if "week" in allowed else None
+        if period:
+            hint = f"频次周期用英文代码书写：“{value}”应写作 {period}"
         return f"{_field_label(name)} 的取值 {shown} 不在允许范围内；允许的值：{'、'.join(allowed)}", hint, False
     if kind == "string_pattern_mismatch":
         pattern = ctx.get("pattern")
         if pattern == SLUG_PATTERN:
             hint = "只能使用小写 ASCII 字母、数字和连字符，如 shiwei-zuzhibu"
-            if isinstance(value, str) and any(unicodedata.east_asian_width(ch) in "FW" for ch in value):
+            if isinstance(value, str) and any(unicodedata.category(ch) in ("Cf", "Zs") for ch in value):
+                hint = "标识中含有不可见字符（如零宽空格、全角空格）；" + hint
+            elif isinstance(value, str) and any(unicodedata.east_asian_width(ch) in "FW" for ch in value):
                 hint = "标识中含有中文或全角字符；" + hint
             return f"标识 {shown} 不合法", hint, False
         if pattern == CLAUSE_REF_PATTERN:
@@ -346,7 +471,9 @@ def translate_error(err: dict, cls: type[BaseModel]) -> tuple[str, str | None, b
               "less_than": ("应小于", "lt"), "less_than_equal": ("应不大于", "le")}
     if kind in bounds:
         word, key = bounds[kind]
-        return f"{_field_label(name)} 的值 {shown} {word} {ctx.get(key)}", None, False
+        limit = ctx.get(key)
+        limit = f"{limit:g}" if isinstance(limit, float) else limit
+        return f"{_field_label(name)} 的值 {shown} {word} {limit}", None, False
     if kind == "value_error":
         message = str(ctx.get("error", err.get("msg", "")))
         return message.removeprefix("Value error, "), None, False
@@ -388,8 +515,8 @@ def load_file(path: Path, kind: str, display: str | None = None) -> LoadedFile:
     try:
         raw, values, keys = parse_yaml(text, display)
     except PolicyError as exc:
-        if isinstance(getattr(exc, "partial", None), dict):
-            exc.declared = declared_ids(kind, exc.partial)
+        partial = getattr(exc, "partial", None)
+        exc.declared = declared_ids(kind, partial) if isinstance(partial, dict) else scan_ids(kind, text)
         raise
     cls = FILE_KINDS[kind]
     if not isinstance(raw, dict):
@@ -446,6 +573,23 @@ def declared_ids(kind: str, raw: dict) -> dict[str, set[str]]:
                 add("clauses", f"{raw['id']}#{node.get('id')}")
                 if isinstance(node.get("children"), list):
                     stack.extend(node["children"])
+    return found
+
+
+_TOP_ID = re.compile(r"^id:[ \t]*['\"]?([a-z0-9-]+)", re.M)
+_ANY_ID = re.compile(r"^[ \t-]*id:[ \t]*['\"]?([a-z0-9-]+)", re.M)
+
+
+def scan_ids(kind: str, text: str) -> dict[str, set[str]]:
+    """Ids a file that is not even valid YAML appears to declare, read line by line."""
+    if kind in ("glossary", "units", "roles"):
+        return {{"glossary": "terms"}.get(kind, kind): set(_ANY_ID.findall(text))}
+    top = _TOP_ID.search(text)
+    if not top:
+        return {}
+    found = {"documents" if kind == "documents" else "entities": {top.group(1)}}
+    if kind == "documents":
+        found["clauses"] = {f"{top.group(1)}#{i}" for i in _ANY_ID.findall(text)}
     return found
 
 

@@ -125,7 +125,7 @@ def test_alias_bomb_is_refused_quickly(corpus_dir):
 def test_two_yaml_documents_in_one_file(corpus_dir):
     write(corpus_dir, "units/x.yaml", "units:\n  - {id: a, name: 甲}\n---\nunits:\n  - {id: b, name: 乙}\n")
     assert problems(corpus_dir) == [
-        "units/x.yaml:4:1: 错误: 一个文件只能包含一个 YAML 文档（出现了第二个 ---）（提示：把第二部分移到单独的文件中）"]
+        "units/x.yaml:3:1: 错误: 一个文件只能包含一个 YAML 文档（出现了第二个 ---）（提示：把第二部分移到单独的文件中）"]
 
 
 def test_file_outside_a_kind_folder(corpus_dir):
