@@ -59,10 +59,10 @@
 
   function show(form) {
     var result = assess(form);
-    form.querySelector(".pk-score").textContent =
+    form.querySelector("output.pk-score").textContent =
       result.vetoed.length ? "一票否决（不合格）" : formatG(result.score) + " 分";
-    form.querySelector(".pk-deducted").textContent = formatG(result.deducted);
-    form.querySelector(".pk-bonus").textContent = formatG(result.bonus);
+    form.querySelector("output.pk-deducted").textContent = formatG(result.deducted);
+    form.querySelector("output.pk-bonus").textContent = formatG(result.bonus);
   }
 
   function onChange(event) {
