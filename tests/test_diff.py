@@ -295,3 +295,17 @@ def test_invalid_data_is_exit_2_with_located_problems(repo, capsys):
     assert err.startswith("HEAD:policies/documents/ceshi-banfa.yaml:")
     assert "“per” 的取值 “每季度” 不在允许范围内" in err
     assert err.rstrip().endswith("共 1 个错误。")
+
+
+def test_git_diff_driver(repo):
+    """``.gitattributes``: ``policies/**/*.yaml diff=policykb``; git hands over both versions."""
+    import sys
+
+    (repo / ".gitattributes").write_text("policies/**/*.yaml diff=policykb\n", encoding="utf-8")
+    edit(repo, DOC, "每季度开展一次专项督查。", "每月开展一次专项督查。", commit=False)
+    command = f"{Path(sys.executable).parent / 'policykb'} diff --git"
+    out = git(repo, "-c", f"diff.policykb.command={command}", "diff")
+    assert out == ("比较：a/policies/documents/ceshi-banfa.yaml → b/policies/documents/ceshi-banfa.yaml\n\n" + HEADER + "\n"
+                   "  实质修改 条款 jiancha-1「二、(一) 每月开展一次专项督查。」\n"
+                   "      正文（实质修改）：每[-季度-]{+月+}开展一次专项督查。\n\n"
+                   "共 1 处变化：实质修改 1。\n")

@@ -69,6 +69,8 @@ def run(args) -> int:
     if comparison is None:
         return 2
     print(render(comparison, args.format, colour=_want_colour(args)), end="")
+    if args.git:
+        return 0  # git stops at the first external diff that exits non-zero
     return 1 if comparison.changes or comparison.totals else 0
 
 
@@ -102,8 +104,8 @@ def _compare_paths(old: Path, new: Path, display: str | None = None):
     if display:
         # git hands over temporary copies; load them under the real name so the kind is known
         with tempfile.TemporaryDirectory(prefix="policykb-diff-") as work:
-            old_side = _copy_as(old, display, Path(work) / "a", "原")
-            new_side = _copy_as(new, display, Path(work) / "b", "新")
+            old_side = _copy_as(old, display, Path(work) / "a", f"a/{display}")
+            new_side = _copy_as(new, display, Path(work) / "b", f"b/{display}")
         return d.compare_sides(old_side, new_side)
     return d.compare_sides(d.side_from_path(old), d.side_from_path(new), pair_single_files=True)
 
@@ -119,7 +121,10 @@ def _copy_as(source: Path, display: str, work: Path, name: str) -> d.Side:
     target.write_bytes(source.read_bytes())
     kind = kind_for(target)
     if kind is None:
-        raise PolicyError([])
+        from ..problems import Problem
+
+        raise PolicyError([Problem(display, 1, 1, "无法判断文件类型：数据文件必须放在 "
+                                   + "、".join(f"{k}/" for k in FILE_KINDS) + " 之一中", None, "kind")])
     return d.Side(name, [load_file(target, kind, display)])
 
 
