@@ -474,9 +474,9 @@ def snippet(text: str, words: list[str], width: int = 90) -> list[tuple[str, boo
 
 ASSETS = Path(__file__).parent / "assets" / "search"
 SITE_DIR = "assets/search"  # under the built site: search.js, search.css, data/
-DOC_CHUNK = 16  # clauses per stored-document file: results fetch only the chunks they show
-POST_SHARD_BYTES = 16_000  # target size of one postings shard
-LEX_SHARD_BYTES = 4_000  # target size of one lexicon shard
+DOC_CHUNK = 8  # clauses per stored-document file: results fetch only the chunks they show
+POST_SHARD_BYTES = 6_000  # target size of one postings shard
+LEX_SHARD_BYTES = 2_000  # target size of one lexicon shard
 
 
 def shard_of(key: str, shards: int) -> int:
@@ -488,8 +488,10 @@ def shard_of(key: str, shards: int) -> int:
 
 
 def default_index_dir(corpus) -> Path:
-    """``search_index/`` beside the ``policies/`` folder the corpus was loaded from."""
-    return Path(corpus.root).resolve().parent / "search_index"
+    """A private index per corpus folder in the user's cache: site builds (and ``mkdocs serve``
+    rebuilds) reuse it while the content is unchanged, and never write into the project."""
+    key = hashlib.sha256(str(Path(corpus.root).resolve()).encode()).hexdigest()[:12]
+    return segment.cache_dir().parent / "site-index" / key
 
 
 def write_site_search(corpus, site_dir: Path, index_dir: Path | None = None) -> dict:

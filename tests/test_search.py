@@ -1,0 +1,113 @@
+"""The Whoosh index and ``policykb search`` over the mini fixture and the real sample corpus."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from generator.corpus import load_corpus
+from generator.search import build_index, current_dir, search
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).parent))
+from test_search_support import eval_queries, score, typed_query  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def mini_index(tmp_path_factory, mini_corpus):
+    out = tmp_path_factory.mktemp("idx") / "search_index"
+    build_index(mini_corpus, out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def real_index(tmp_path_factory):
+    out = tmp_path_factory.mktemp("real") / "search_index"
+    build_index(load_corpus(ROOT / "policies"), out)
+    return out
+
+
+def test_rebuild_only_when_content_changes(tmp_path, mini_corpus):
+    first = build_index(mini_corpus, tmp_path / "ix")
+    again = build_index(mini_corpus, tmp_path / "ix")
+    assert first.rebuilt and not again.rebuilt and again.path == first.path == current_dir(tmp_path / "ix")
+    mini_corpus.terms["sanzhong-yida"].definition += "变更"
+    try:
+        changed = build_index(mini_corpus, tmp_path / "ix")
+    finally:
+        mini_corpus.terms["sanzhong-yida"].definition = mini_corpus.terms["sanzhong-yida"].definition[:-2]
+    assert changed.rebuilt and changed.path != first.path and current_dir(tmp_path / "ix") == changed.path
+    assert first.path.exists()  # a reader holding the previous generation keeps it
+
+
+def test_term_outranks_passing_mention(mini_index):
+    assert [h.id for h in search(mini_index, "三重一大")] == ["glossary#sanzhong-yida", "ceshi-qingdan#shuji-1"]
+
+
+def test_numbers_aliases_and_filters(mini_index):
+    assert [h.id for h in search(mini_index, "550学时")] == ["ceshi-fangan#yasi-zeren-2"]
+    assert [h.id for h in search(mini_index, "监督检查", role="市纪委监委")] == ["ceshi-qingdan#jiwei-1"]
+    assert [h.id for h in search(mini_index, "谈心谈话", role="dangwei-shuji")] == ["ceshi-fangan#yasi-zeren-1"]
+    assert search(mini_index, "监督检查", category="政治") == []
+
+
+def test_cli_json(mini_index, capsys):
+    assert main(["search", "550学时", "--json", "--index-dir", str(mini_index)]) == 0
+    hits = json.loads(capsys.readouterr().out)
+    assert [(h["id"], h["doc"], h["url"]) for h in hits] == [
+        ("ceshi-fangan#yasi-zeren-2", "ceshi-fangan", "documents/ceshi-fangan/#yasi-zeren-2")]
+    assert hits[0]["title"] == "测试市关于加强党政正职日常教育管理的实施方案"
+    assert hits[0]["snippet"] == "县党政正职 5 年内参加培训累计 【550】 【学时】以上，每 2—3 年至少选派一次系统理论教育。"
+
+
+def test_cli_text_output_without_tty(mini_index, capsys):
+    assert main(["search", "每季度", "--index-dir", str(mini_index)]) == 0
+    assert capsys.readouterr().out == (
+        "找到 1 条结果：\n\n1. 测试市党委主体责任清单  1.\n   【每季度】开展一次监督检查。\n"
+        "   lists/ceshi-qingdan/#jiwei-1\n")
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["角色:"], "检索式有误：筛选条件 “角色:” 缺少取值"),
+    (["，。！"], "检索式有误：检索词为空"),
+    (["纪委", "--role", "不存在的角色"], "检索式有误：未找到角色 “不存在的角色”"),
+])
+def test_malformed_query_exit_2(mini_index, capsys, argv, message):
+    assert main(["search", *argv, "--index-dir", str(mini_index)]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_missing_index(tmp_path, capsys):
+    assert main(["search", "纪委", "--index-dir", str(tmp_path / "none")]) == 2
+    assert "请先运行 policykb build" in capsys.readouterr().err
+
+
+def test_data_html_is_not_passed_through(tmp_path, mini_corpus, capsys):
+    mini_corpus.terms["tanxin-tanhua"].definition = "<script>alert(1)</script>\x1b[31m谈心"
+    try:
+        build_index(mini_corpus, tmp_path / "ix")
+    finally:
+        mini_corpus.terms["tanxin-tanhua"].definition = "领导干部之间、上下级之间的经常性谈心交流。"
+    assert main(["search", "谈心", "--index-dir", str(tmp_path / "ix")]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b[31m" not in out and "&lt;" not in out and "<script>alert(1)</script>" in out
+
+
+def cli_results(index_dir) -> dict[str, list[str]]:
+    results = {}
+    for q in eval_queries():
+        filters = {k: q[k] for k in ("role", "unit", "category", "doc") if q.get(k)}
+        results[typed_query(q)] = [h.id for h in search(index_dir, q["query"], limit=10, **filters)]
+    return results
+
+
+def test_eval_set_cli(real_index):
+    assert len(eval_queries()) >= 40
+    recall, mrr, failures = score(cli_results(real_index))
+    print(f"\nCLI search over the eval set: recall@5 = {recall:.3f}, MRR = {mrr:.3f}")
+    assert failures == []
+    assert recall == 1.0
