@@ -10,9 +10,12 @@ change, and a clause that moved is still the same clause. Each difference become
 移动          a new parent, a new position among its siblings (only items whose relative order
               changed, found by a longest common subsequence, so an insertion moves nothing),
               or withdrawn with kind 移动;
-实质修改      a text differs in content, or an annotation (units, subjects, frequency, category,
-              points …) differs;
-文字调整      texts differ only in punctuation, function words or the form of a digit.
+实质修改      a text differs in content, or an annotation that states a requirement differs
+              (units, lead units, subjects, duties, frequency, deadline, category, targets,
+              points, caps, veto, document facts such as 文号 or 状态);
+文字调整      texts differ only in punctuation, function words or the form of a digit, or only
+              editorial annotations changed: the printed number (编号, e.g. after an insertion
+              above), glossary links, tags, cross-references, editor's notes, corrections.
 
 How texts are compared (``wording_change``):
 
@@ -532,7 +535,8 @@ def _text_details(before: Record, after: Record) -> tuple[Detail, ...]:
         if wording is None:
             continue
         details.append(Detail(label, display_text(old_text) or None, display_text(new_text) or None,
-                              tuple(text_pieces(old_text, new_text)), wording=wording))
+                              tuple(text_pieces(old_text, new_text)),
+                              wording="文字调整" if label in EDITORIAL else wording))
     return tuple(details)
 
 
@@ -547,18 +551,23 @@ def _fact_details(before: Record, after: Record) -> tuple[Detail, ...]:
             old_items, new_items = list(old_value or ()), list(new_value or ())
             added = tuple(x for x in new_items if x not in old_items)
             removed = tuple(x for x in old_items if x not in new_items)
+            wording = _fact_wording(label)
             if added or removed:
-                details.append(Detail(label, added=added, removed=removed))
+                details.append(Detail(label, added=added, removed=removed, wording=wording))
             else:
-                details.append(Detail(label, "、".join(map(str, old_items)), "、".join(map(str, new_items))))
+                details.append(Detail(label, "、".join(map(str, old_items)), "、".join(map(str, new_items)),
+                                      wording=wording))
         else:
             details.append(Detail(label, old_value, new_value, wording=_fact_wording(label)))
     return tuple(details)
 
 
+# Annotations an editor adds for readers; changing them changes no requirement.
+EDITORIAL = frozenset({"编号", "术语", "标签", "引用条款", "更正", "逐字转录", "编者注"})
+
+
 def _fact_wording(label: str) -> str | None:
-    """A new printed number alone (编号, after an insertion above) changes no requirement."""
-    return "文字调整" if label == "编号" else None
+    return "文字调整" if label in EDITORIAL else None
 
 
 def _same_fact(a, b) -> bool:

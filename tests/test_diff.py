@@ -309,3 +309,16 @@ def test_git_diff_driver(repo):
                    "  实质修改 条款 jiancha-1「二、(一) 每月开展一次专项督查。」\n"
                    "      正文（实质修改）：每[-季度-]{+月+}开展一次专项督查。\n\n"
                    "共 1 处变化：实质修改 1。\n")
+
+
+def test_editorial_annotations_are_wording_only(repo, capsys):
+    edit(repo, DOC, "        text: 县党政正职每年向市委书面述责述廉。\n",
+         "        text: 县党政正职每年向市委书面述责述廉。\n        terms: [tanxin-tanhua]\n        note: 编者据原文整理。\n")
+    code, out, _ = run(capsys, "HEAD~1", "HEAD")
+    assert code == 1
+    assert body(out) == [
+        HEADER,
+        "  文字调整 条款 zeren-3「一、(三) 县党政正职每年向市委书面述责述廉。」",
+        "      编者注（文字调整）：{+编者据原文整理。+}",
+        "      术语：+tanxin-tanhua",
+    ]
