@@ -250,7 +250,7 @@ def by_category(obligations: Iterable[Obligation]) -> list[tuple[str, list[Oblig
 def lead_text(corpus: Corpus, ob: Obligation) -> str:
     """牵头 units, else the responsible units, as links."""
     ids = ob.lead_units or ob.units
-    return "、".join(unit_link(corpus, u) for u in ids)
+    return " ".join(unit_link(corpus, u) for u in ids)
 
 
 def obligation_row(corpus: Corpus, ob: Obligation, marker: TermMarker) -> dict:
@@ -260,7 +260,7 @@ def obligation_row(corpus: Corpus, ob: Obligation, marker: TermMarker) -> dict:
         "frequency": md(frequency_text(ob.frequency)),
         "responsibility": md(ob.responsibility or ""),
         "lead": lead_text(corpus, ob),
-        "subjects": "、".join(role_link(corpus, r) for r in ob.subjects if r in corpus.roles),
+        "subjects": " ".join(role_link(corpus, r) for r in ob.subjects if r in corpus.roles),
         "source": source_link(corpus, ob),
         "category": category_link(ob.category),
     }
