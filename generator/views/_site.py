@@ -21,7 +21,7 @@ from ..render import md
 T = TypeVar("T")
 
 # How many entries one listing page holds; longer listings continue on page-2/, page-3/ …
-PAGE_SIZE = 200
+PAGE_SIZE = 100
 
 SAMPLE_NOTICE = (
     '!!! warning "示例数据"\n\n'

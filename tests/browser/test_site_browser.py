@@ -57,6 +57,7 @@ def test_hovering_a_term_shows_its_definition(page, mini_url, shots):
     definition = "重大事项决策、重要干部任免、重大项目安排和大额资金使用，须集体研究决定。"
     tooltip = page.locator(".md-tooltip2", has_text=definition)
     tooltip.wait_for(state="visible")
+    page.wait_for_function("() => getComputedStyle(document.querySelector('.md-tooltip2')).opacity === '1'")
     page.screenshot(path=str(shots / "4-term-tooltip.png"))
     assert page.locator("a.pk-term").first.evaluate("a => a.href") == mini_url + "glossary/#sanzhong-yida"
     assert_same_origin(page, mini_url)
