@@ -66,5 +66,6 @@ def render_hits(hits, colour: bool) -> str:
 
 
 def _clean(text: str) -> str:
-    """Data text for a terminal: control characters (escape sequences) removed."""
-    return "".join(c for c in text if c >= " " or c == "\t").replace("\x7f", "")
+    """Data text for a terminal: control characters (escape sequences) removed, C1 controls
+    included (U+009B is an escape sequence introducer on its own for some terminals)."""
+    return "".join(c for c in text if (c >= " " or c == "\t") and not "\x7f" <= c <= "\x9f")

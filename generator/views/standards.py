@@ -110,7 +110,7 @@ def form(std: IndicatorStandardFile) -> dict:
             rules = [_form_rule(r, "deduction") for r in _active(ind.deductions)]
             rules += [_form_rule(r, "bonus") for r in _active(ind.bonuses)]
             if rules or ind.veto:
-                indicators.append({"id": ind.id, "name": attr(f"{ind.num or ''} {ind.name}".strip()),
+                indicators.append({"id": ind.id, "name": md(f"{ind.num or ''} {ind.name}".strip()),
                                    "points": f"{ind.points:g}", "veto": ind.veto, "rules": rules})
     start = score(std, {})
     return {"id": std.id, "base": f"{std.base_score:g}",
@@ -122,7 +122,9 @@ def form(std: IndicatorStandardFile) -> dict:
 def _form_rule(rule: ScoreRule, kind: str) -> dict:
     return {"id": rule.id, "kind": kind, "once": rule.per == "一次性", "points": f"{rule.points:g}",
             "cap": f"{rule.cap:g}" if rule.cap is not None else "", "per": attr(rule.per),
-            "condition": attr(rule.condition),
+            # md, not attr: the form sits in an HTML block that a blank line in the text would end,
+            # after which Markdown (fences, links) would be interpreted.
+            "condition": md(rule.condition),
             "amount": attr(_rule_text(rule, "扣 " if kind == "deduction" else "加 "))}
 
 
