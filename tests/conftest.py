@@ -6,19 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from sitebuild import build_site
+
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini"
 ARTIFACTS = ROOT / "test-artifacts"
-
-
-def build_site(policies: Path, site_dir: Path, config: Path = ROOT / "mkdocs.yml") -> Path:
-    """A real ``mkdocs build`` of ``policies`` with the project's mkdocs.yml, into ``site_dir``."""
-    from generator.commands.build import build_site as build, load_mkdocs_config
-    from generator.corpus import load_corpus
-
-    mkdocs_config = load_mkdocs_config(config, str(site_dir), str(policies))
-    build(mkdocs_config, load_corpus(policies), Path(site_dir))
-    return Path(site_dir)
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from generator.corpus import load_corpus
 from generator.pages import make_environment
 from generator.views import revisions
 
-from conftest import build_site
+from sitebuild import build_site
 
 EDITIONS = Path(__file__).parent / "fixtures" / "editions" / "corpus"
 
