@@ -17,8 +17,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from conftest import MINI, ROOT, build_site
-
+ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ROOT / "tests" / "fixtures" / "hostile"
 LABEL = "〔"
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "srcset", "xlink:href", "background"}
@@ -84,6 +83,16 @@ class ParsedPage(HTMLParser):
         return squash("".join(self.texts))
 
 
+def build_hostile_site(site: Path) -> Path:
+    """A real MkDocs build of the hostile fixture with the project's mkdocs.yml."""
+    from generator.commands.build import build_site, load_mkdocs_config
+    from generator.corpus import load_corpus
+
+    config = load_mkdocs_config(ROOT / "mkdocs.yml", str(site), str(HOSTILE))
+    build_site(config, load_corpus(HOSTILE), site)
+    return site
+
+
 def squash(text: str) -> str:
     return " ".join(text.split())
 
@@ -114,7 +123,7 @@ def hostile_corpus():
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory) -> Path:
-    return build_site(HOSTILE, tmp_path_factory.mktemp("hostile-site") / "site")
+    return build_hostile_site(tmp_path_factory.mktemp("hostile-site") / "site")
 
 
 @pytest.fixture(scope="module")
