@@ -549,7 +549,7 @@ def site_entries(index: Index) -> dict[str, object]:
     for kind, names in index.meta["filters"].items():
         for name, ident in names.items():
             entries[f"n\t{kind}\t{name}"] = ident
-        for ident in set(names.values()):
+        for ident in sorted(set(names.values())):  # sorted: set order varies between runs
             docnums = list(index.reader.postings(FILTERS[kind], ident).all_ids()) \
                 if (FILTERS[kind], ident) in index.reader else []
             entries[f"f\t{kind}\t{ident}"] = docnums

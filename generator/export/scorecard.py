@@ -20,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..corpus import Corpus
 from ..model import DeductionUnit, IndicatorStandardFile, ItemStatus, ScoreRule
 from . import UnknownEntity
-from .files import atomic_output
+from .files import atomic_output, save_workbook
 
 SHEET = "自评表"
 HEADERS = ("维度", "编号", "指标 / 情形", "类型", "分值", "计分方式", "封顶", "填写", "得分 / 扣分", "佐证材料")
@@ -235,4 +235,4 @@ def _explanation(ws: Worksheet, standard: IndicatorStandardFile) -> None:
 def write_scorecard(standard: IndicatorStandardFile, target: Path) -> None:
     card = scorecard_workbook(standard)
     with atomic_output(Path(target)) as temp:
-        card.workbook.save(temp)
+        save_workbook(card.workbook, temp)

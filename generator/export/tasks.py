@@ -16,7 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import urls
 from ..corpus import Clause, Corpus
-from .files import atomic_output
+from .files import atomic_output, save_workbook
 from .labels import frequency_label, joined
 
 HEADERS = ("措施", "文件", "条款号", "牵头单位", "参与单位", "责任主体", "频次", "类别", "链接")
@@ -146,7 +146,7 @@ def _fill_sheet(ws: Worksheet, title: str, rows: list[TaskRow], base_url: str) -
 def write_tasks_xlsx(corpus: Corpus, target: Path, base_url: str = "") -> None:
     wb = tasks_workbook(corpus, base_url)
     with atomic_output(Path(target)) as temp:
-        wb.save(temp)
+        save_workbook(wb, temp)
 
 
 def tasks_csv(corpus: Corpus, base_url: str = "") -> str:
