@@ -23,9 +23,12 @@ from typing import Iterable
 
 from . import segment, urls
 
-FORMAT = "policykb-search-3"
+FORMAT = "policykb-search-4"
 BOOSTS = {"title": 3.0, "text": 1.0, "who": 0.5}  # a title/term match outranks a passing mention
 GRAM_BOOST = 1.0
+# BM25F with little length normalisation: search documents are already single clauses, and a
+# long report paragraph that returns to a topic three times is about it, not diluted by it.
+BM25_B, BM25_K1 = 0.1, 1.2
 WORD_FIELDS = tuple(BOOSTS)
 FILTERS = {"role": "roles", "unit": "units", "category": "category", "doc": "doc"}
 FILTER_WORDS = {"角色": "role", "单位": "unit", "类别": "category", "文件": "doc",
@@ -381,7 +384,9 @@ class Index:
         self.path = path
         self.meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
         self.ix = index.open_dir(str(path))
-        self.searcher = self.ix.searcher()
+        from whoosh import scoring
+
+        self.searcher = self.ix.searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
         self.reader = self.searcher.reader()
         self.synonyms = {key: group for group in self.meta["synonyms"] for key in group}
 
@@ -427,12 +432,28 @@ def whoosh_query(word_plans):
 
 
 def leaf_query(leaf: segment.Leaf):
-    from whoosh.query import Or, Term
+    """A word of two or more Han characters matches where jieba made it a token (word fields,
+    boosted) or where all its bigrams occur (述德 inside 述责述廉述德, whatever jieba cut there);
+    scores add up, so a whole-word match ranks first. Other leaves are single terms."""
+    from whoosh.query import And, Or
 
     kind, text = leaf
-    if kind == "g":
-        return Term("grams", text, boost=GRAM_BOOST)
-    return Or([Term(f, text, boost=b) for f, b in BOOSTS.items()])
+    if kind == "w" and segment.is_han_word(text):
+        grams = And([gram_query(g) for g in segment.bigrams(text)])
+        return Or([word_query(text), grams])
+    return gram_query(text) if kind == "g" else word_query(text)
+
+
+def word_query(term: str):
+    from whoosh.query import Or, Term
+
+    return Or([Term(f, term, boost=b) for f, b in BOOSTS.items()])
+
+
+def gram_query(gram: str):
+    from whoosh.query import Term
+
+    return Term("grams", gram, boost=GRAM_BOOST)
 
 
 def search(index_dir, query: str, *, role=None, unit=None, category=None, doc=None, limit=10) -> list[Hit]:
@@ -539,10 +560,10 @@ def site_entries(index: Index) -> dict[str, object]:
     terms = sorted({t.decode("utf-8") if isinstance(t, bytes) else t
                     for f in WORD_FIELDS for t in index.reader.lexicon(f)})
     for term in terms:
-        entries["w\t" + term] = _postings(index, leaf_query(("w", term)))
+        entries["w\t" + term] = _postings(index, word_query(term))
     for gram in index.reader.lexicon("grams"):
         gram = gram.decode("utf-8") if isinstance(gram, bytes) else gram
-        entries["g\t" + gram] = _postings(index, leaf_query(("g", gram)))
+        entries["g\t" + gram] = _postings(index, gram_query(gram))
     for group in index.meta["synonyms"]:
         for key in group:
             entries["s\t" + key] = group

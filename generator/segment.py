@@ -55,11 +55,19 @@ def bigrams(run: str) -> list[str]:
 
 
 def gram_tokens(text: str) -> list[str]:
-    """Every Han bigram of the text (one per occurrence)."""
+    """Every Han character and every Han bigram of the text (one per occurrence): a query of
+    one character finds it inside any word (税 in 国税), a query word finds every clause that
+    contains its bigrams, whatever jieba made of the surrounding text."""
     out: list[str] = []
     for run in _HAN_RUN.findall(normalize(text)):
+        out.extend(run)
         out.extend(bigrams(run))
     return out
+
+
+def is_han_word(term: str) -> bool:
+    """A term of two or more Han characters: matched as a word or as the bigrams it contains."""
+    return len(term) >= 2 and bool(_HAN_RUN.fullmatch(term))
 
 
 # --------------------------------------------------------------------------- dictionary
@@ -169,7 +177,7 @@ def _next_char(text: str, end: int) -> str:
 
 # --------------------------------------------------------------------------- query side
 
-Leaf = tuple[str, str]  # ("w", word term) or ("g", Han bigram)
+Leaf = tuple[str, str]  # ("w", word term) or ("g", Han bigram or single Han character)
 
 
 def query_words(query: str) -> list[str]:
@@ -187,6 +195,8 @@ def query_leaves(word: str, known: Callable[[str], bool]) -> list[Leaf]:
     whole = compact(norm)
     if not whole:
         return []
+    if len(whole) == 1 and is_han(whole):
+        return [("g", whole)]
     if known(whole):
         return [("w", whole)]
     leaves: list[Leaf] = []
@@ -206,7 +216,9 @@ def query_leaves(word: str, known: Callable[[str], bool]) -> list[Leaf]:
 
 
 def han_leaves(run: str, known: Callable[[str], bool]) -> list[Leaf]:
-    if known(run) or len(run) == 1:
+    if len(run) == 1:  # one character: wherever it occurs, inside any word
+        return [("g", run)]
+    if known(run):
         return [("w", run)]
     leaves: list[Leaf] = []
     i, n, gap_start = 0, len(run), None

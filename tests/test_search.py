@@ -97,6 +97,26 @@ def test_data_html_is_not_passed_through(tmp_path, mini_corpus, capsys):
     assert "\x1b[31m" not in out and "&lt;" not in out and "<script>alert(1)</script>" in out
 
 
+@pytest.mark.parametrize("char", ["税", "疏", "廉", "纪"])
+def test_single_character_finds_every_clause_containing_it(real_index, char):
+    """One character is matched inside any word (税 in 国税), in heading or text: exactly the
+    clauses whose text contains it, found by reading the search documents, not the index."""
+    from generator.search import search_documents
+
+    containing = {d.id for d in search_documents(load_corpus(ROOT / "policies")) if char in d.heading + d.text}
+    assert containing
+    assert {h.id for h in search(real_index, char, limit=10_000)} == containing
+
+
+def test_word_found_inside_a_longer_word_jieba_cut_otherwise(real_index):
+    """述德 is no dictionary word; every clause with 述责述廉述德 contains it and is found."""
+    from generator.search import search_documents
+
+    containing = {d.id for d in search_documents(load_corpus(ROOT / "policies")) if "述德" in d.heading + d.text}
+    assert len(containing) == 6
+    assert {h.id for h in search(real_index, "述德", limit=100)} == containing
+
+
 def cli_results(index_dir) -> dict[str, list[str]]:
     results = {}
     for q in eval_queries():

@@ -21,8 +21,8 @@ def test_digits_and_latin_survive():
         assert token in tokens
 
 
-def test_bigrams_cover_runs_no_dictionary_knows():
-    assert gram_tokens("述责述廉") == ["述责", "责述", "述廉"]
+def test_characters_and_bigrams_cover_runs_no_dictionary_knows():
+    assert gram_tokens("述责述廉") == ["述", "责", "述", "廉", "述责", "责述", "述廉"]
 
 
 def test_query_cut_against_the_lexicon():

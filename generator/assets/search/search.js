@@ -37,10 +37,18 @@
     return out;
   }
   function chars(s) { return Array.from(s); }
+  var HAN_WORD = new RegExp("^[" + HAN + "]{2,}$", "u");
+  /* Keys whose postings a leaf needs: a Han word also matches through its bigrams (search.leaf_query). */
+  function leafKeys(leaf) {
+    var keys = [leaf[0] + "\t" + leaf[1]];
+    if (leaf[0] === "w" && HAN_WORD.test(leaf[1])) bigrams(leaf[1]).forEach(function (g) { keys.push("g\t" + g); });
+    return keys;
+  }
 
   function queryLeaves(word, known, maxWord) {
     var whole = compact(word);
     if (!whole) return [];
+    if (chars(whole).length === 1 && isHan(whole)) return [["g", whole]];
     if (known(whole)) return [["w", whole]];
     var leaves = [], pieces = runs(word);
     pieces.forEach(function (p, k) {
@@ -61,7 +69,8 @@
 
   function hanLeaves(runText, known, maxWord) {
     var run = chars(runText), n = run.length;
-    if (known(runText) || n === 1) return [["w", runText]];
+    if (n === 1) return [["g", runText]];
+    if (known(runText)) return [["w", runText]];
     var leaves = [], i = 0, gap = null;
     while (i < n) {
       var found = null;
@@ -179,7 +188,7 @@
               filterIds[k] = id;
             });
             var keys = [];
-            plan.forEach(function (alts) { alts.forEach(function (leaves) { leaves.forEach(function (l) { keys.push(l[0] + "\t" + l[1]); }); }); });
+            plan.forEach(function (alts) { alts.forEach(function (leaves) { leaves.forEach(function (l) { keys = keys.concat(leafKeys(l)); }); }); });
             Object.keys(filterIds).forEach(function (k) { keys.push("f\t" + k + "\t" + filterIds[k]); });
             return self.lookup(keys).then(function (postings) {
               return { parsed: parsed, hits: rank(plan, postings, filterIds, limit) };
@@ -189,10 +198,20 @@
     });
   };
 
-  function leafScores(postings, leaf) {
-    var flat = postings[leaf[0] + "\t" + leaf[1]] || [], map = new Map();
+  function termScores(postings, key) {
+    var flat = postings[key] || [], map = new Map();
     for (var i = 0; i < flat.length; i += 2) map.set(flat[i], flat[i + 1]);
     return map;
+  }
+
+  /* Whoosh's Or(word, And(bigrams)) for a Han word, a single term otherwise. */
+  function leafScores(postings, leaf) {
+    var keys = leafKeys(leaf), scores = termScores(postings, keys[0]);
+    if (keys.length === 1) return scores;
+    intersect(keys.slice(1).map(function (k) { return termScores(postings, k); })).forEach(function (s, d) {
+      scores.set(d, (scores.get(d) || 0) + s);
+    });
+    return scores;
   }
 
   function intersect(maps) {
