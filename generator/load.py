@@ -328,6 +328,11 @@ class _Builder:
         if event.tag == "!":
             tag = "tag:yaml.org,2002:str"
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        control = _CONTROL.search(event.value) if event.style == '"' else None
+        if control:  # written as an escape such as "\x1d": the file itself passed the raw check
+            self._problem(event.start_mark, f"含有不可见的控制字符 U+{ord(control.group()):04X}（以转义写出）",
+                          "请删除该转义字符后保存", "control-char")
+            return None
         try:
             return _constructor.construct_object(node, deep=True)
         except (ValueError, OverflowError, yaml.constructor.ConstructorError):
