@@ -26,9 +26,14 @@ def standard(standard_id: str, anchor: str | None = None) -> str:
     return f"standards/{standard_id}/" + (f"#{anchor}" if anchor else "")
 
 
-def revision(series: str, old_year: int, new_year: int) -> str:
-    """The 修订对照表 between two consecutive editions of a series."""
-    return f"revisions/{series}-{old_year}-{new_year}/"
+def revision(series: str, old_year: int, new_year: int, row: str | None = None) -> str:
+    """The 修订对照表 between two consecutive editions of a series (at the row of ``row``)."""
+    return f"revisions/{series}-{old_year}-{new_year}/" + (f"#{row}" if row else "")
+
+
+def category_anchor(category_name: str) -> str:
+    """The anchor of a category's group on pages grouped by 六大建设 (the slug of its page)."""
+    return category(category_name).rstrip("/").rsplit("/", 1)[-1]
 
 
 def series(series_id: str) -> str:

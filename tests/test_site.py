@@ -89,8 +89,8 @@ def test_document_page_has_metadata_anchors_chips_and_back_links(mini_site):
     assert ('<span class="pk-ann"><span class="pk-ann-label">频次</span> <span class="pk-chip">每2—3年至少1次</span></span>') in body
     # the withdrawn item keeps its anchor and points to where its content went
     assert ('<div class="pk-clause pk-withdrawn pk-depth-3" id="yasi-zeren-3">\n'
-            '<p><span class="pk-num">3.</span>本条已撤销（合并，见 '
-            '<a class="pk-ref" href="./#yasi-zeren-1">二、(一)1.</a>）。</p>') in body
+            '<p><span class="pk-num">3.</span>已撤销：并入 '
+            '<a class="pk-ref" href="./#yasi-zeren-1">二、(一)1.</a>。</p>') in body
     assert "原第三项" not in body
     assert tables(mini_site, "documents/ceshi-fangan")[1] == [
         ["本文件条款", "引用它的条目"], ["二、(一)1.", "测试方案 二、(一)2."], ["二、(一)1.", "测试市党委主体责任清单 1."],
@@ -114,6 +114,9 @@ def test_role_page_gathers_specific_roles_by_category(mini_site):
     ]
     body = article(mini_site, "roles/dangwei-shuji")
     assert re.findall(r"<h2 [^>]*>([^<]+)<", body) == ["政治建设", "组织建设"]
+    # group anchors are the categories' slugs, stable whatever groups a role has
+    assert re.findall(r'<h2 id="([^"]+)">', body) == ["political", "organizational"]
+    assert '<h2 id="pk-dimensions">评价标准中的本类指标' in article(mini_site, "categories/political")
     assert '<a class="pk-ref" href="../../documents/ceshi-fangan/#yasi-zeren-1">测试方案 二、(一)1.</a>' in body
 
 
@@ -165,9 +168,8 @@ def test_glossary_terms_are_marked_with_definition_and_link(mini_site):
 
 def test_navigation_is_the_same_small_set_of_tabs_on_every_page(mini_site):
     expected = tab_labels(mini_site, "")
-    for label in ("首页", "文件", "按角色", "按单位", "按类别", "工作日历", "指标评价标准", "问责与容错", "术语", "使用说明"):
-        assert label in expected
-    assert expected[0] == "首页" and expected[-1] == "使用说明"
+    assert expected == ["首页", "文件", "按角色", "按单位", "按类别", "工作日历", "指标评价标准", "问责与容错", "术语",
+                        "专题学习", "下载", "使用说明"]
     for url in ("documents/ceshi-fangan", "roles/dangwei-shuji", "glossary", "usage"):
         assert tab_labels(mini_site, url) == expected
     html = (mini_site / "index.html").read_text(encoding="utf-8")
@@ -264,3 +266,178 @@ def test_policykb_build_swaps_in_site_and_index(tmp_path):
     assert not (site / "stale.html").exists()
     assert (site / "documents" / "ceshi-fangan" / "index.html").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["idx", "site"]
+
+
+def nav_labels(site: Path, url: str) -> list[str]:
+    """Labels of the primary navigation in document order (sections, their pages, then the TOC)."""
+    html = (site / url / "index.html").read_text(encoding="utf-8")
+    return re.findall(r'md-ellipsis">\s*([^<]+?)\s*<', html[html.index("md-nav--primary"):])
+
+
+def test_hand_written_pages_and_the_guide_sit_under_the_last_tab(mini_site):
+    assert nav_labels(mini_site, "guide")[:16] == [
+        "首页", "文件", "政策文件", "责任清单", "按角色", "按单位", "按类别", "工作日历", "指标评价标准", "问责与容错", "术语",
+        "专题学习", "下载", "使用说明", "使用说明", "编写指南"]
+
+
+# --------------------------------------------------------------------------- withdrawn provisions
+
+
+def test_withdrawn_provision_and_its_children_keep_their_anchors_as_stubs(tmp_path):
+    import shutil
+
+    from generator.corpus import load_corpus
+    from generator.pages import make_environment
+    from generator.views import documents
+
+    root = tmp_path / "policies"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "mini", root)
+    doc = root / "documents" / "ceshi-fangan.yaml"
+    doc.write_text(doc.read_text(encoding="utf-8").replace(
+        "            withdrawn: {kind: 合并, to: [yasi-zeren-1]}\n",
+        "            withdrawn: {kind: 合并, to: [yasi-zeren-1]}\n"
+        "            children:\n"
+        "              - {id: yasi-zeren-3-1, num: (1), text: 原第三项第一目。}\n"
+        "              - id: yasi-zeren-3-2\n"
+        "                num: (2)\n"
+        "                text: 原第三项第二目。\n"
+        "                status: 已撤销\n"
+        "                withdrawn: {kind: 移动, to: [yasi-zeren-2], note: <b>见第二项</b>}\n"), encoding="utf-8")
+    page = next(p for p in documents.pages(load_corpus(root), make_environment())
+                if p.url == "documents/ceshi-fangan/")
+    body = page.markdown[page.markdown.index('id="yasi-zeren-3"'):page.markdown.index("## 被引用")]
+    assert body.split("\n\n")[:3] == [
+        'id="yasi-zeren-3" markdown>\n<span class="pk-num">3.</span>已撤销：并入 '
+        '[二、(一)1.](/documents/ceshi-fangan.md#yasi-zeren-1){ .pk-ref }。\n</div>',
+        '<div class="pk-clause pk-withdrawn pk-depth-4" id="yasi-zeren-3-1" markdown>\n'
+        '<span class="pk-num">(1)</span>已撤销（随上级条款 二、(一)3.）：并入 '
+        '[二、(一)1.](/documents/ceshi-fangan.md#yasi-zeren-1){ .pk-ref }。\n</div>',
+        '<div class="pk-clause pk-withdrawn pk-depth-4" id="yasi-zeren-3-2" markdown>\n'
+        '<span class="pk-num">(2)</span>已撤销：移至 '
+        '[二、(一)2.](/documents/ceshi-fangan.md#yasi-zeren-2){ .pk-ref }。&#60;b&#62;见第二项&#60;/b&#62;\n</div>',
+    ]
+    assert "原第三项" not in page.markdown
+
+
+# --------------------------------------------------------------------------- editions of a standard
+
+EDITIONS = ROOT / "tests" / "fixtures" / "editions" / "corpus"
+
+
+@pytest.fixture(scope="module")
+def editions_site(tmp_path_factory) -> Path:
+    from sitebuild import build_site
+
+    return build_site(EDITIONS, tmp_path_factory.mktemp("editions-site") / "site")
+
+
+def history(site: Path, url: str, anchor: str) -> str:
+    """The visible text of an indicator's 沿革 line, links as [text](href)."""
+    body = article(site, url)
+    section = body[body.index(f'id="{anchor}"'):]
+    line = re.search(r'<span class="pk-history">(.*?)</span></p>', section, re.S).group(1)
+    line = re.sub(r'<a class="pk-ref" href="([^"]+)">([^<]+)</a>', r"[\2](\1)", line)
+    line = re.sub(r'<a href="([^"]+)">([^<]+)</a>', r"[\2](\1)", line)
+    return re.sub(r"<[^>]+>", "", line)
+
+
+def test_standard_page_labels_its_edition_and_links_the_series(editions_site):
+    meta = tables(editions_site, "standards/ceshi-jiedao-2019")[0]
+    assert meta[-4:] == [["版本", "2019年版 已有新版本"], ["历年版本", "2019年版（本页）、2020年版"],
+                         ["修订对照表", "与 2020年版 对照"], ["版本沿革", "历年版本与指标沿革"]]
+    old = article(editions_site, "standards/ceshi-jiedao-2019")
+    assert ('<p class="admonition-title">非现行版本</p>\n<p>本页是已被修订的旧版本，现行版本为 '
+            '<a href="../ceshi-jiedao-2020/">测试区街道党工委落实主体责任指标评价标准（2020年版）</a>。</p>') in old
+    assert '<td><a href="../../revisions/ceshi-jiedao-2019-2020/">与 2020年版 对照</a></td>' in old
+    assert '<td><a href="../../revisions/ceshi-jiedao/">历年版本与指标沿革</a></td>' in old
+    assert tables(editions_site, "standards/ceshi-jiedao-2020")[0][-4:] == [
+        ["版本", "2020年版 现行版本"], ["历年版本", "2019年版、2020年版（本页）"],
+        ["修订对照表", "与 2019年版 对照"], ["版本沿革", "历年版本与指标沿革"]]
+    current = article(editions_site, "standards/ceshi-jiedao-2020")
+    assert '<span class="pk-chip pk-current">现行版本</span>' in current and "非现行版本" not in current
+    assert '<td><a href="../ceshi-jiedao-2019/">2019年版</a>、<strong>2020年版（本页）</strong></td>' in current
+
+
+def test_each_indicator_shows_its_history_across_editions(editions_site):
+    new, old = "standards/ceshi-jiedao-2020", "standards/ceshi-jiedao-2019"
+    revision = "../../revisions/ceshi-jiedao-2019-2020/"
+    assert history(editions_site, new, "sx-1") == (
+        f"沿革 2019年版首次出现 · [2020年版]({revision}#sx-1)实质修改（评价内容、分值 10 → 15）")
+    assert history(editions_site, new, "zz-1") == (
+        f"沿革 2019年版首次出现 · [2020年版]({revision}#zz-1)文字调整（评价内容、编号 1 → 2）；删除扣分情形；新增奖励情形")
+    assert history(editions_site, new, "jl-2") == (
+        f"沿革 2019年版首次出现 · [2020年版]({revision}#jl-2)文字调整（编号 8 → 7）；移动，从纪律建设移至[组织建设](./#zuzhi)")
+    assert history(editions_site, new, "jl-3") == "沿革 2020年版首次出现"
+    # on the older edition, the indicator that was later merged says where it went
+    assert history(editions_site, old, "sx-2") == (
+        f"沿革 2019年版首次出现 · [2020年版]({revision}#sx-2)合并，并入 [3 理论学习](../ceshi-jiedao-2020/#sx-1)")
+    assert history(editions_site, old, "zu-2") == (
+        f"沿革 2019年版首次出现 · [2020年版]({revision}#zu-2)拆分，拆分为 "
+        "[5 三会一课](../ceshi-jiedao-2020/#zu-3)、[6 民主评议党员](../ceshi-jiedao-2020/#zu-4)")
+    # the row each history links to exists on the 修订对照表
+    table = (editions_site / "revisions" / "ceshi-jiedao-2019-2020" / "index.html").read_text(encoding="utf-8")
+    for anchor in ("sx-1", "zz-1", "jl-2", "sx-2", "zu-2"):
+        assert f'<tr id="{anchor}" ' in table
+
+
+def test_withdrawn_indicator_keeps_its_anchor_on_the_newer_edition(editions_site):
+    body = article(editions_site, "standards/ceshi-jiedao-2020")
+    assert ('<h3 id="sx-2">学习制度（已撤销）<a class="headerlink" href="#sx-2" title="Permanent link">&para;</a></h3>\n'
+            '<div class="pk-withdrawn">\n<p>已撤销：并入 <a class="pk-ref" href="./#sx-1">3 理论学习</a>。</p>\n</div>') in body
+    assert ('<p>已撤销：拆分为 <a class="pk-ref" href="./#zu-3">5 三会一课</a>、'
+            '<a class="pk-ref" href="./#zu-4">6 民主评议党员</a>。</p>') in body
+
+
+def three_editions(tmp_path: Path) -> Path:
+    """The editions fixture with a 2021 edition that no longer lists the indicators withdrawn in
+    2020 (sx-2, zu-2) and deletes jl-3 outright."""
+    import shutil
+
+    root = tmp_path / "policies"
+    shutil.copytree(EDITIONS, root)
+    text = (root / "standards" / "ceshi-jiedao-2020.yaml").read_text(encoding="utf-8")
+    text = text.replace("ceshi-jiedao-2020", "ceshi-jiedao-2021").replace("2020", "2021")
+    for block in (
+        "      - id: sx-2\n        num: \"4\"\n        name: 学习制度\n        content: 建立健全理论学习制度。\n"
+        "        points: 10\n        status: 已撤销\n        withdrawn: {kind: 合并, to: [sx-1]}\n",
+        "      - id: zu-2\n        num: \"5\"\n        name: 组织生活\n"
+        "        content: 落实“三会一课”和组织生活会制度，按时开展民主评议党员。\n        points: 10\n"
+        "        status: 已撤销\n        withdrawn: {kind: 拆分, to: [zu-3, zu-4]}\n",
+        "      - id: jl-3\n        num: \"8\"\n        name: 警示教育\n        content: 每半年至少开展一次警示教育。\n"
+        "        points: 5\n"):
+        assert block in text
+        text = text.replace(block, "")
+    text = text.replace("      - id: jl-1\n        num: \"9\"\n        name: 四种形态\n        content: 运用监督执纪“四种形态”。\n"
+                        "        points: 10\n", "      - id: jl-1\n        num: \"9\"\n        name: 四种形态\n"
+                        "        content: 运用监督执纪“四种形态”。\n        points: 15\n")
+    (root / "standards" / "ceshi-jiedao-2021.yaml").write_text(text, encoding="utf-8")
+    return root
+
+
+def test_indicators_no_longer_listed_keep_a_stub_leading_to_their_successor(tmp_path):
+    from generator.corpus import load_corpus
+    from generator.pages import make_environment
+    from generator.views import standards
+
+    pages = {p.url: p for p in standards.pages(load_corpus(three_editions(tmp_path)), make_environment())}
+    markdown = pages["standards/ceshi-jiedao-2021/"].markdown
+    departed = markdown[markdown.index("## 不再列出的指标 { #pk-departed }"):markdown.index("## 自评计算")]
+    assert departed.strip().split("\n\n")[1:] == [
+        '<div class="pk-withdrawn" id="sx-2" markdown>\n**4 学习制度**：2020年版已撤销：并入 '
+        "[3 理论学习](/standards/ceshi-jiedao-2021.md#sx-1){ .pk-ref }"
+        "（[2020年版原文](/standards/ceshi-jiedao-2020.md#sx-2){ .pk-ref }）\n</div>",
+        '<div class="pk-withdrawn" id="zu-2" markdown>\n**5 组织生活**：2020年版已撤销：拆分为 '
+        "[5 三会一课](/standards/ceshi-jiedao-2021.md#zu-3){ .pk-ref }、"
+        "[6 民主评议党员](/standards/ceshi-jiedao-2021.md#zu-4){ .pk-ref }"
+        "（[2020年版原文](/standards/ceshi-jiedao-2020.md#zu-2){ .pk-ref }）\n</div>",
+        '<div class="pk-withdrawn" id="jl-3" markdown>\n**8 警示教育**：2021年版删除'
+        "（[2020年版原文](/standards/ceshi-jiedao-2020.md#jl-3){ .pk-ref }）\n</div>",
+    ]
+    # the middle edition links both ways; the history of an indicator spans all three editions
+    meta = pages["standards/ceshi-jiedao-2020/"].markdown
+    assert ("| 修订对照表 | [与 2019年版 对照](/revisions/ceshi-jiedao-2019-2020.md)；"
+            "[与 2021年版 对照](/revisions/ceshi-jiedao-2020-2021.md) |") in meta
+    assert ("<span class=\"pk-ann-label\">沿革</span> 2019年版首次出现 · "
+            "[2020年版](/revisions/ceshi-jiedao-2019-2020.md#jl-1)文字调整（编号 7 → 9） · "
+            "[2021年版](/revisions/ceshi-jiedao-2020-2021.md#jl-1)实质修改（分值 10 → 15）</span>") in meta
+    assert "<span class=\"pk-ann-label\">沿革</span> 2020年版首次出现 · 此后未变</span>" in meta  # zu-3

@@ -266,6 +266,10 @@ def obligation_row(corpus: Corpus, ob: Obligation, marker: TermMarker) -> dict:
     }
 
 
+# How the stub of a withdrawn item names where its content went (废止 has no successor).
+WITHDRAWAL_VERBS = {"合并": "并入", "移动": "移至", "拆分": "拆分为"}
+
+
 def uses_sample(corpus: Corpus, source_ids: Iterable[str]) -> bool:
     return any(corpus.is_sample(s) for s in source_ids)
 

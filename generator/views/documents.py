@@ -72,24 +72,25 @@ def metadata(corpus: Corpus, doc: DocumentFile) -> list[tuple[str, str]]:
 def provision_rows(corpus: Corpus, doc: DocumentFile, clauses: list[Clause], marker: TermMarker) -> list[dict]:
     """The body in document order: one row per provision, already escaped and linked."""
     rows = []
-    withdrawn_ancestor: set[str] = set()
+    withdrawn: dict[str, dict] = {}  # id of a withdrawn provision → its stub row
     for clause in clauses:
         p = clause.provision
-        if any(parent.id in withdrawn_ancestor for parent in clause.parents):
-            withdrawn_ancestor.add(p.id)
-            continue  # the withdrawn ancestor's stub already points to the successor
         depth = len(clause.parents) + 1
         row = {"id": p.id, "depth": depth, "num": md(p.num or ""), "heading": md(p.heading or ""),
                "text": marker(p.text) if p.text else "", "transcribed": p.transcribed,
-               "note": md(p.note or ""), "chips": [], "duties": [], "successors": "", "withdrawal": ""}
-        if p.status == ItemStatus.withdrawn.value:
-            withdrawn_ancestor.add(p.id)
+               "note": md(p.note or ""), "chips": [], "duties": [], "fate": "", "with_parent": ""}
+        ancestor = next((withdrawn[a.id] for a in reversed(clause.parents) if a.id in withdrawn), None)
+        if p.status == ItemStatus.withdrawn.value or ancestor is not None:
+            # The anchor stays, as a stub naming where the content went: old links keep working.
             row["kind"] = "withdrawn"
-            row["withdrawal"] = md(p.withdrawn.kind)
-            row["successors"] = "、".join(
-                link(corpus.clauses[f"{doc.id}#{t}"].number or t, urls.clause(f"{doc.id}#{t}"), "pk-ref")
-                for t in p.withdrawn.to)
-            row["withdrawal_note"] = md(p.withdrawn.note or "")
+            if p.withdrawn is not None:
+                row["fate"] = withdrawal_words(corpus, doc, p.withdrawn.kind, p.withdrawn.to)
+                row["withdrawal_note"] = md(p.withdrawn.note or "")
+            else:
+                row["fate"], row["withdrawal_note"] = ancestor["fate"], ""
+                row["with_parent"] = ancestor["number"]
+            row["number"] = md(clause.number or p.id)
+            withdrawn[p.id] = row
             rows.append(row)
             continue
         row["kind"] = "heading" if p.heading and depth <= HEADING_DEPTH else "clause"
@@ -98,6 +99,15 @@ def provision_rows(corpus: Corpus, doc: DocumentFile, clauses: list[Clause], mar
         row["duties"] = [duty_row(corpus, d) for d in p.duties]
         rows.append(row)
     return rows
+
+
+def withdrawal_words(corpus: Corpus, doc: DocumentFile, kind: str, targets: list[str]) -> str:
+    """并入 / 移至 / 拆分为 the successor clauses as links (or 废止, which has none)."""
+    if not targets:
+        return md(kind)
+    links = "、".join(link(corpus.clauses[f"{doc.id}#{t}"].number or t, urls.clause(f"{doc.id}#{t}"), "pk-ref")
+                      for t in targets)
+    return f"{_site.WITHDRAWAL_VERBS.get(kind, '见')} {links}"
 
 
 def annotation_chips(corpus: Corpus, p: Provision, marker: TermMarker) -> list[dict]:

@@ -34,7 +34,7 @@ def pages(corpus: Corpus, env):
         for (old, new), comparison in zip(zip(editions, editions[1:]), comparisons):
             yield revision_page(env, sid, old, new, comparison)
         yield series_page(env, sid, editions, comparisons)
-    yield Page(url=urls.listing("revisions"), title="修订对照", section=SECTION, order=(61,),
+    yield Page(url=urls.listing("revisions"), title="修订对照表", section=SECTION, order=(61,),
                markdown=env.get_template("revisions/index.md.j2").render(series=[
                    {"title": link(eds[-1].title, urls.series(sid)),
                     "years": "、".join(str(e.edition.year) for e in eds),
@@ -195,34 +195,83 @@ def _previous(editions, edition):
     return editions[i - 1] if i else None
 
 
+@dataclass(frozen=True)
+class Step:
+    """What one edition of a series did to one indicator, against the edition before it.
+
+    ``state`` is 首次出现, 修订 (the indicator's own fields changed), 已撤销 (still listed,
+    withdrawn earlier), 未变, or 删除 (gone from this edition)."""
+
+    edition: IndicatorStandardFile
+    previous: IndicatorStandardFile | None
+    state: str
+    changes: tuple[Change, ...] = ()  # the indicator's own changes
+    rule_changes: tuple[Change, ...] = ()  # changes of its deduction and bonus rules
+
+
+def indicator_steps(editions: list[IndicatorStandardFile],
+                    comparisons: list[Comparison]) -> dict[str, list[Step]]:
+    """Indicator id → one step per edition it is in (or was deleted from), in edition order;
+    indicators in order of first appearance."""
+    steps: dict[str, list[Step]] = {}
+    previous_ids: set[str] = set()
+    for i, edition in enumerate(editions):
+        previous = editions[i - 1] if i else None
+        present = {ind.id: ind for d in edition.dimensions for ind in d.indicators}
+        rule_owner = {r.id: ind.id for ind in present.values() for r in (*ind.deductions, *ind.bonuses)}
+        if previous is not None:
+            rule_owner.update({r.id: ind.id for d in previous.dimensions for ind in d.indicators
+                               for r in (*ind.deductions, *ind.bonuses) if r.id not in rule_owner})
+        own: dict[str, list[Change]] = {}
+        rules: dict[str, list[Change]] = {}
+        for change in comparisons[i - 1].changes if i else ():
+            if change.family == "indicator":
+                own.setdefault(change.id, []).append(change)
+            elif change.family == "rule" and change.id in rule_owner:
+                rules.setdefault(rule_owner[change.id], []).append(change)
+        for ind_id, ind in present.items():
+            if ind_id not in previous_ids:
+                state = "首次出现"
+            elif ind_id in own:
+                state = "修订"
+            elif ind.status != "现行":
+                state = "已撤销"
+            else:
+                state = "未变"
+            steps.setdefault(ind_id, []).append(Step(edition, previous, state, tuple(own.get(ind_id, ())),
+                                                     tuple(rules.get(ind_id, ()))))
+        for ind_id, changes in own.items():
+            if ind_id not in present and any(c.kind == "删除" for c in changes):
+                steps.setdefault(ind_id, []).append(Step(edition, previous, "删除", tuple(changes)))
+        previous_ids = set(present)
+    return steps
+
+
+def series_steps(corpus: Corpus, env, series: str) -> dict[str, list[Step]]:
+    """``indicator_steps`` of one series of the corpus, compared once per environment."""
+    cache = env.globals.setdefault("_pk_series_steps", {})
+    key = (id(corpus), series)
+    if key not in cache:
+        editions = corpus.editions[series]
+        comparisons = [compare_editions(old, new) for old, new in zip(editions, editions[1:])]
+        cache[key] = indicator_steps(editions, comparisons)
+    return cache[key]
+
+
 def indicator_history(editions: list[IndicatorStandardFile], comparisons: list[Comparison]) -> list[dict]:
     """Each indicator of any edition: its name, and per edition what happened to it
-    (首次出现, 未变, a change kind with its note, 已撤销, or absent)."""
-    names: dict[str, str] = {}
-    states: dict[str, dict[int, str]] = {}
-    for i, edition in enumerate(editions):
-        year = edition.edition.year
-        present = {ind.id: ind for d in edition.dimensions for ind in d.indicators}
-        changes: dict[str, list[Change]] = {}
-        if i:
-            for change in comparisons[i - 1].changes:
-                if change.family == "indicator":
-                    changes.setdefault(change.id, []).append(change)
-        for ind_id, ind in present.items():
-            names[ind_id] = f"{ind.num or ''} {ind.name}".strip()
-            row = states.setdefault(ind_id, {})
-            if i == 0 or ind_id not in {x.id for d in editions[i - 1].dimensions for x in d.indicators}:
-                row[year] = "首次出现"
-            elif ind_id in changes:
-                row[year] = "；".join(c.kind + (f"（{c.note}）" if c.note else "") for c in changes[ind_id])
-            elif ind.status != "现行":
-                row[year] = "已撤销"
-            else:
-                row[year] = "未变"
-        if i:
-            for change in comparisons[i - 1].changes:
-                if change.family == "indicator" and change.kind == "删除" and change.id not in present:
-                    states.setdefault(change.id, {})[year] = "删除"
-    return [{"id": ind_id, "name": md(names[ind_id]),
-             "cells": [md(states[ind_id].get(e.edition.year, "")) for e in editions]}
-            for ind_id in states]
+    (首次出现, 未变, a change kind with its note, 已撤销, 删除, or absent)."""
+    rows = []
+    for ind_id, steps in indicator_steps(editions, comparisons).items():
+        name = next(f"{ind.num or ''} {ind.name}".strip() for step in reversed(steps) if step.state != "删除"
+                    for d in step.edition.dimensions for ind in d.indicators if ind.id == ind_id)
+        cells = {step.edition.edition.year: _step_cell(step) for step in steps}
+        rows.append({"id": ind_id, "name": md(name),
+                     "cells": [md(cells.get(e.edition.year, "")) for e in editions]})
+    return rows
+
+
+def _step_cell(step: Step) -> str:
+    if step.state == "修订":
+        return "；".join(c.kind + (f"（{c.note}）" if c.note else "") for c in step.changes)
+    return step.state

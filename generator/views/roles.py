@@ -29,7 +29,7 @@ def pages(corpus: Corpus, env):
                 role=role, sample=sample, total=len(obligations),
                 parent=_site.role_link(corpus, role.parent) if role.parent else "",
                 children="、".join(_site.role_link(corpus, r) for r in children.get(role.id, [])),
-                groups=[(name, [_site.obligation_row(corpus, ob, marker) for ob in obs])
+                groups=[(name, urls.category_anchor(name), [_site.obligation_row(corpus, ob, marker) for ob in obs])
                         for name, obs in _site.by_category(group)],
                 pager=_site.pager(first, number, len(groups)))
             yield Page(url=urls.paged(first, number), title=role.name, markdown=markdown,

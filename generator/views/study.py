@@ -41,7 +41,7 @@ def pages(corpus: Corpus, env):
              "minutes": h.session.duration_minutes, "clauses": len(h.clauses), "sample": h.sample,
              "pdf": attr(relative(index_url, urls.handout_pdf(h.id)))} for h in handouts]
     yield Page(url=index_url, title="专题学习", markdown=env.get_template("study/index.md.j2").render(rows=rows),
-               section=SECTION, order=(0,), sample=any(h.sample for h in handouts))
+               section=SECTION, order=(85,), sample=any(h.sample for h in handouts))
     yield downloads_page(corpus, env)
 
 
