@@ -326,7 +326,7 @@ def serve_latency(work: Path, env, timeout: float = 600) -> dict:
     port = 18000 + os.getpid() % 1000
     target = work / "policies" / "documents" / "guangming-zhuti-zeren-banfa.yaml"
     original = target.read_text(encoding="utf-8")
-    proc = subprocess.Popen([MKDOCS, "serve", "-f", str(config), "-a", f"127.0.0.1:{port}", "--no-livereload"],
+    proc = subprocess.Popen([MKDOCS, "serve", "-f", str(config), "-a", f"127.0.0.1:{port}"],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
     page_url = f"http://127.0.0.1:{port}/documents/guangming-zhuti-zeren-banfa/"
@@ -501,6 +501,7 @@ def main(argv=None) -> int:
         results[size] = measure(size, args.seed, args.out, args.timeout, serve=args.serve or size == "M",
                                 browser=not args.no_browser)
         print(report({size: results[size]}), flush=True)
+        (args.out / f"bench-{size}.json").write_text(json.dumps(results[size], ensure_ascii=False, indent=2), encoding="utf-8")
     if len(results) > 1:
         print(report(results))
     path = args.out / f"bench-{''.join(args.sizes)}.json"
