@@ -151,9 +151,15 @@ def local_only_fetcher():
 def handout_pdf(handout: Handout, site_url: str = "") -> bytes:
     from weasyprint import HTML
 
+    import gc
+
     html = handout_html(handout, site_url)
-    return HTML(string=html, base_url=str(TEMPLATES / "handout") + "/",
-                url_fetcher=local_only_fetcher()).write_pdf()
+    pdf = HTML(string=html, base_url=str(TEMPLATES / "handout") + "/",
+               url_fetcher=local_only_fetcher()).write_pdf()
+    # WeasyPrint leaves each document's font data (~90 MiB with Noto CJK) in reference cycles
+    # the collector reaches late: without this, 30 handouts in one build peak at 1.6 GiB.
+    gc.collect()
+    return pdf
 
 
 def write_handout_pdf(handout: Handout, target: Path, site_url: str = "") -> None:
