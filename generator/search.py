@@ -224,17 +224,32 @@ def build_index(corpus, out_dir: Path) -> IndexStats:
     ones are removed."""
     started = time.perf_counter()
     out_dir = Path(out_dir)
+    stats = build_generation(corpus, out_dir, out_dir)
+    if stats.rebuilt:
+        publish(stats.path, out_dir)
+    return IndexStats(out_dir / stats.path.name, stats.documents, stats.terms, stats.bytes,
+                      time.perf_counter() - started, stats.rebuilt, stats.content_hash)
+
+
+def build_generation(corpus, parent: Path, index_dir: Path) -> IndexStats:
+    """Write the index of ``corpus`` as a generation directory inside ``parent``, unpublished.
+
+    Returns ``rebuilt=False`` (and writes nothing) when ``index_dir`` already serves exactly
+    this content. ``parent`` may be ``index_dir`` itself or a staging folder beside it on the
+    same file system, from which ``publish`` moves the generation in."""
+    started = time.perf_counter()
     docs = search_documents(corpus)
     words = segment.domain_words(corpus)
     digest = content_hash(docs, words)
-    current = current_dir(out_dir)
+    current = current_dir(index_dir)
     if current is not None and current.name == digest[:16]:
         meta = json.loads((current / "meta.json").read_text(encoding="utf-8"))
         return IndexStats(current, meta["documents"], meta["terms"], _size(current),
                           time.perf_counter() - started, False, digest)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / digest[:16]
-    staging = out_dir / f".building-{os.getpid()}-{digest[:8]}"
+    parent = Path(parent)
+    parent.mkdir(parents=True, exist_ok=True)
+    target = parent / digest[:16]
+    staging = parent / f".building-{os.getpid()}-{digest[:8]}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
@@ -242,16 +257,32 @@ def build_index(corpus, out_dir: Path) -> IndexStats:
         meta = {"format": FORMAT, "hash": digest, "documents": len(docs), "terms": terms,
                 "synonyms": synonym_groups(corpus), "filters": filter_names(corpus)}
         (staging / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-        shutil.rmtree(target, ignore_errors=True)
+        if target != current:
+            shutil.rmtree(target, ignore_errors=True)
         os.replace(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    pointer = out_dir / f".CURRENT-{os.getpid()}"
-    pointer.write_text(target.name + "\n", encoding="utf-8")
-    os.replace(pointer, out_dir / "CURRENT")
-    _remove_old_generations(out_dir, keep={target.name, current.name if current else ""})
     return IndexStats(target, len(docs), terms, _size(target), time.perf_counter() - started, True, digest)
+
+
+def publish(generation: Path, index_dir: Path) -> None:
+    """Make ``generation`` the one readers open: move it into ``index_dir`` (where no reader
+    looks until ``CURRENT`` names it), switch ``CURRENT`` atomically, and remove generations
+    older than the previous one, which a reader may still be using."""
+    index_dir = Path(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    previous = current_dir(index_dir)
+    target = index_dir / generation.name
+    if generation.resolve() != target.resolve():
+        if target.exists() and target != previous:
+            shutil.rmtree(target, ignore_errors=True)
+        if not target.exists():
+            os.replace(generation, target)
+    pointer = index_dir / f".CURRENT-{os.getpid()}"
+    pointer.write_text(target.name + "\n", encoding="utf-8")
+    os.replace(pointer, index_dir / "CURRENT")
+    _remove_old_generations(index_dir, keep={target.name, previous.name if previous else ""})
 
 
 def _schema():

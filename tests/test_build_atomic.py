@@ -109,7 +109,8 @@ def test_stopped_build_leaves_previous_trees(previous, sig, stage):
         assert proc.returncode == (-signal.SIGKILL if sig == signal.SIGKILL else 130), err
         if sig == signal.SIGINT:
             assert "Traceback" not in err and "已中断。" in err
-            assert staging_dirs(out) == staging_before  # cleaned up on the way out
+            # its own staging is removed on the way out, and so are those of killed builds before it
+            assert staging_dirs(out) == set()
     else:
         # The signal arrived after both swaps: the new build must then be there whole.
         assert stage == "index-built", (proc.returncode, err)
@@ -145,3 +146,14 @@ def test_successful_build_replaces_both(previous, tmp_path):
     assert tree_hash(target / "site") != site_before
     assert "改过的测试方案" in (target / "site" / "documents" / "ceshi-fangan" / "index.html").read_text()
     assert sorted(p.name for p in target.iterdir()) == ["search_index", "site"]
+
+
+def test_next_build_removes_what_a_killed_build_left(tmp_path):
+    out = tmp_path
+    abandoned = out / ".site.building-999999999-x"  # no such process
+    (abandoned / "sub").mkdir(parents=True)
+    live = out / f".site.building-{os.getpid()}-y"  # a build still running keeps its folder
+    live.mkdir()
+    proc = run_build(MINI, out)
+    assert proc.returncode == 0, proc.stderr
+    assert not abandoned.exists() and live.exists()

@@ -8,10 +8,14 @@ every part succeeded: a failed or interrupted build leaves the previous ``site/`
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import functools
 import http.server
 import importlib
 import logging
+import os
+import re
 import shutil
 import sys
 import tempfile
@@ -94,14 +98,27 @@ def build_all(config_path: Path, site_dir: str | None, index_dir: Path, policies
     corpus = load_corpus(policies_dir)  # a PolicyError here stops everything, nothing touched
     print(f"校验通过：{corpus.summary_line()}", flush=True)
     target_site = Path(config.site_dir)
+    remove_abandoned_staging(target_site)
+    remove_abandoned_staging(index_dir)
+    search = search_module()
     with staging(target_site) as site_tmp, staging(index_dir) as index_tmp:
         build_site(config, corpus, site_tmp)
         print(f"站点已生成（{time.perf_counter() - started:.1f} 秒）", flush=True)
-        built_index = build_search_index(corpus, index_tmp)
+        generation = build_search_generation(search, corpus, index_tmp, index_dir)
         swap_in(site_tmp, target_site)
-        if built_index:
-            swap_in(index_tmp, index_dir)
-    return target_site, (index_dir if built_index else None)
+        if generation is not None and generation.rebuilt:
+            search.publish(generation.path, index_dir)
+    return target_site, (index_dir if generation is not None else None)
+
+
+def search_module():
+    """generator.search when it is present (the site builds without it)."""
+    try:
+        return importlib.import_module("generator.search")
+    except ModuleNotFoundError as exc:
+        if exc.name in ("generator.search", "generator"):
+            return None
+        raise
 
 
 def load_mkdocs_config(config_path: Path, site_dir: str | None, policies: str | None):
@@ -141,47 +158,91 @@ def build_site(config, corpus: Corpus, site_tmp: Path) -> None:
         raise SystemExit(f"站点构建失败：{exc}") from None
 
 
-def build_search_index(corpus: Corpus, index_tmp: Path) -> bool:
-    """The Whoosh index, when the search module is present."""
-    try:
-        search = importlib.import_module("generator.search")
-    except ModuleNotFoundError as exc:
-        if exc.name in ("generator.search", "generator"):
-            return False
-        raise
-    if not hasattr(search, "build_index"):
-        return False
-    started = time.perf_counter()
-    search.build_index(corpus, index_tmp)
-    print(f"检索索引已生成（{time.perf_counter() - started:.1f} 秒）", flush=True)
-    return True
+def build_search_generation(search, corpus: Corpus, index_tmp: Path, index_dir: Path):
+    """The Whoosh index of ``corpus`` built in staging, published later by the caller; not
+    rebuilt when ``index_dir`` already serves the same content (content hash)."""
+    if search is None:
+        return None
+    stats = search.build_generation(corpus, index_tmp, index_dir)
+    if stats.rebuilt:
+        print(f"检索索引已生成（{stats.seconds:.1f} 秒）", flush=True)
+    else:
+        print("检索索引未变（内容相同，未重建）", flush=True)
+    return stats
 
 
 class staging:
     """A fresh temporary directory beside ``target`` (same file system, so the swap is a rename),
-    removed on any failure."""
+    removed on any failure. Its name carries this process's id, so a later build can tell an
+    abandoned one (its process is gone) from one still running."""
 
     def __init__(self, target: Path):
         self.target = Path(target).resolve()
 
     def __enter__(self) -> Path:
         self.target.parent.mkdir(parents=True, exist_ok=True)
-        self.path = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.building-", dir=self.target.parent))
+        prefix = f".{self.target.name}.building-{os.getpid()}-"
+        self.path = Path(tempfile.mkdtemp(prefix=prefix, dir=self.target.parent))
         return self.path
 
     def __exit__(self, *exc) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
 
 
-def swap_in(built: Path, target: Path) -> None:
-    """Replace ``target`` by ``built`` with two renames; the old copy is removed afterwards."""
+def remove_abandoned_staging(target: Path) -> None:
+    """Delete staging folders of builds that were killed (their process no longer exists)."""
     target = Path(target).resolve()
+    if not target.parent.is_dir():
+        return
+    pattern = re.compile(rf"^\.{re.escape(target.name)}\.(?:building|old)-(\d+)-")
+    for path in target.parent.iterdir():
+        match = pattern.match(path.name)
+        if match and path.is_dir() and not _process_alive(int(match.group(1))):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two directories (Linux renameat2); False where unsupported."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def swap_in(built: Path, target: Path) -> None:
+    """Replace ``target`` by ``built``. Where the system can exchange two directories in one
+    step, readers see the old tree or the new one and never a missing ``target``; elsewhere two
+    renames are used. The old copy is removed afterwards."""
+    target = Path(target).resolve()
+    if target.is_dir() and _exchange(built, target):
+        shutil.rmtree(built, ignore_errors=True)  # now holds the old tree
+        built.mkdir()  # staging removes its (now empty) directory on exit
+        return
     old = None
     if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-{os.getpid()}-", dir=target.parent))
         target.rename(old / target.name)
     built.rename(target)
-    built.mkdir()  # staging removes its (now empty) directory on exit
+    built.mkdir()
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
