@@ -78,22 +78,28 @@ def cmd_validate(args) -> int:
     return 0
 
 
-def build_parser() -> ChineseParser:
+def build_parser(only: str | None = None) -> ChineseParser:
     parser = ChineseParser(prog="policykb", description="全面从严治党政策知识库工具")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=ChineseParser)
     sub.required = True
     _add_validate(sub)
-    for register in _extra_commands():
+    for register in _extra_commands(only):
         register(sub)
     return parser
 
 
-def _extra_commands():
-    """Commands defined beside the code they drive; each module exposes ``register(sub)``."""
+EXTRA_COMMANDS = ("build", "search", "diff", "fmt", "export", "schema")
+
+
+def _extra_commands(only: str | None = None):
+    """Commands defined beside the code they drive; each module exposes ``register(sub)``.
+
+    With ``only`` naming one of them, only that module is imported: ``policykb search`` then
+    skips the model and loader the other commands import (a third of its whole-process time)."""
     import importlib
 
     found = []
-    for name in ("build", "search", "diff", "fmt", "export", "schema"):
+    for name in (only,) if only in EXTRA_COMMANDS else EXTRA_COMMANDS:
         try:
             module = importlib.import_module(f".commands.{name}", __package__)
         except ModuleNotFoundError as exc:
@@ -105,7 +111,8 @@ def _extra_commands():
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    words = sys.argv[1:] if argv is None else argv
+    parser = build_parser(words[0] if words else None)
     args = parser.parse_args(argv)
     try:
         return args.func(args)
