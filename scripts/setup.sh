@@ -17,5 +17,12 @@ fi
 
 PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-.venv/bin/python -m pip install -q --upgrade pip >/dev/null
-.venv/bin/python -m pip install -q -e ".[test]"
+log=$(mktemp)
+# pip's progress and the build backend's warnings go to a log, shown only if the install fails
+if ! { .venv/bin/python -m pip install -q --upgrade pip && .venv/bin/python -m pip install -q -e ".[test]"; } >"$log" 2>&1; then
+  cat "$log" >&2
+  rm -f "$log"
+  echo "依赖安装失败（见上方 pip 输出）。" >&2
+  exit 1
+fi
+rm -f "$log"
