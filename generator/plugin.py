@@ -37,6 +37,9 @@ SMALL_SECTION = 20  # a section without an index page is listed in full only up 
 
 class PolicyPluginConfig(base.Config):
     policies_dir = c.Type(str, default="policies")
+    # The site's own clause search (assets/search/): the theme's header shows its search box
+    # when this is on, so the engine's whole-site search plugin is not needed.
+    search = c.Type(bool, default=True)
 
 
 class PolicyPlugin(BasePlugin[PolicyPluginConfig]):

@@ -177,6 +177,16 @@ def test_navigation_is_the_same_small_set_of_tabs_on_every_page(mini_site):
     assert "documents/ceshi-fangan/" not in nav and "roles/dangwei-shuji/" not in nav
 
 
+def test_header_search_box_is_the_sites_own_search_without_materials_index(mini_site):
+    html = (mini_site / "documents" / "ceshi-fangan" / "index.html").read_text(encoding="utf-8")
+    header = html[html.index('<header class="md-header'):html.index("</header>")]
+    assert header.count('<label class="md-header__button md-icon" for="__search">') == 1
+    assert header.count('<div class="md-search" data-pkb-search role="dialog">') == 1
+    assert 'data-md-component="search"' not in html
+    assert not (mini_site / "search").exists()  # no search/search_index.json from Material's plugin
+    assert (mini_site / "assets" / "search" / "search.js").is_file()
+
+
 def test_nothing_is_loaded_from_another_origin(mini_site):
     for page in mini_site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
