@@ -30,7 +30,8 @@ def test_benchmark_at_s_prints_every_figure(tmp_path):
         assert isinstance(result[key], (int, float)) and result[key] > 0, key
     assert result["queries"] >= 100 and result["answered"] > 0.9 * result["queries"]
     assert result["query1_results"] > 0 and result["query2_results"] > 0
-    assert result["pages"] == result["html_pages"]
+    # every generated page is built (beside them: 404.html and the hand-written pages of docs/)
+    assert result["pages"] <= result["html_pages"] <= result["pages"] + 1 + len(list((ROOT / "docs").rglob("*.md")))
     for label in ("load + validate", "full policykb build", "bare mkdocs build", "Material search_index.json",
                   "grep -rF over policies/", "browser transfer, first query", "peak RSS"):
         assert label in proc.stdout
