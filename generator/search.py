@@ -23,12 +23,18 @@ from typing import Iterable
 
 from . import segment, urls
 
-FORMAT = "policykb-search-4"
-BOOSTS = {"title": 3.0, "text": 1.0, "who": 0.5}  # a title/term match outranks a passing mention
+FORMAT = "policykb-search-5"
+BOOSTS = {"title": 3.0, "text": 1.0}  # a title/term match outranks a passing mention
 GRAM_BOOST = 1.0
-# BM25F with little length normalisation: search documents are already single clauses, and a
-# long report paragraph that returns to a topic three times is about it, not diluted by it.
-BM25_B, BM25_K1 = 0.1, 1.2
+# Human annotations: a clause that links the glossary term the query names, or whose subjects,
+# duty actors or units include the role or unit it names, is about that thing; a clause that
+# only mentions it is not. One tag per annotated entity, matched by any of its names.
+TAG_BOOST = 2.0
+# BM25F with Whoosh's standard length normalisation: a long paragraph that mentions a word once
+# is less about it than a short clause. Tags are not normalised: an annotation is there or not,
+# whatever else the clause is annotated with.
+BM25_B, BM25_K1 = 0.75, 1.2
+FIELD_B = {"tags_B": 0.0}
 WORD_FIELDS = tuple(BOOSTS)
 FILTERS = {"role": "roles", "unit": "units", "category": "category", "doc": "doc"}
 FILTER_WORDS = {"角色": "role", "单位": "unit", "类别": "category", "文件": "doc",
@@ -63,12 +69,16 @@ class SearchDoc:
     units: tuple[str, ...] = ()
     category: str = ""
     year: str = ""
-    who: str = ""  # names of its roles and units: found by those names, ranked low
+    tags: tuple[str, ...] = ()  # annotated entities: "term:<id>", "role:<id>", "unit:<id>"
 
 
 def search_documents(corpus) -> list[SearchDoc]:
     """Every searchable clause-like thing, in a stable order (site order)."""
     out: list[SearchDoc] = []
+    term_sources: dict[str, list[str]] = {}  # clause → terms whose glossary entry cites it as source
+    for term in corpus.terms.values():
+        if term.source and term.source.provision:
+            term_sources.setdefault(term.source.provision, []).append(term.id)
     for doc in corpus.documents.values():
         year = str(doc.year or (doc.period.start if doc.period else "") or (doc.issued.year if doc.issued else ""))
         out.append(SearchDoc(id=doc.id, doc=doc.id, kind="document", heading=doc.title,
@@ -81,10 +91,11 @@ def search_documents(corpus) -> list[SearchDoc]:
             subjects = [*p.subjects, *(s for d in p.duties for s in d.subjects)]
             roles = _lineage(corpus, subjects)
             units = tuple(dict.fromkeys([*clause.lead_units, *clause.units]))
+            terms = [*p.terms, *term_sources.get(clause.ref, ())]
             out.append(SearchDoc(id=clause.ref, doc=doc.id, kind="provision", heading=p.heading or "",
                                  text=p.text or "", container=doc.title, number=clause.number,
                                  url=urls.clause(clause.ref), roles=roles, units=units,
-                                 category=clause.category or "", year=year, who=_who(corpus, roles, units)))
+                                 category=clause.category or "", year=year, tags=_tags(terms, roles, units)))
     for lst in corpus.lists.values():
         for section in lst.sections:
             for item in section.items:
@@ -96,7 +107,7 @@ def search_documents(corpus) -> list[SearchDoc]:
                                      heading=section.heading or "", text=item.text, container=lst.title,
                                      number=item.num or "", url=urls.responsibility_list(lst.id, item.id),
                                      roles=roles, units=units, category=item.category or "",
-                                     who=_who(corpus, roles, units)))
+                                     tags=_tags(item.terms, roles, units)))
     for std in corpus.standards.values():
         for dim in std.dimensions:
             for ind in dim.indicators:
@@ -108,12 +119,12 @@ def search_documents(corpus) -> list[SearchDoc]:
                                      text="\n".join([ind.content, ind.rule or "", *rules, *ind.evidence]).strip(),
                                      container=std.title, number=ind.num or "",
                                      url=urls.standard(std.id, ind.id), roles=roles, category=dim.category,
-                                     year=str(std.year or ""), who=_who(corpus, roles, ())))
+                                     year=str(std.year or ""), tags=_tags((), roles, ())))
     for term in corpus.terms.values():
         names = [term.term, *term.aliases, *([term.expansion] if term.expansion else [])]
         out.append(SearchDoc(id=f"glossary#{term.id}", doc="glossary", kind="term",
                              heading="、".join(dict.fromkeys(names)), text=term.definition, container="术语",
-                             number="", url=urls.term(term.id)))
+                             number="", url=urls.term(term.id), tags=_tags([term.id], (), ())))
     for cases in corpus.case_sets.values():
         for item in cases.items:
             out.append(SearchDoc(id=f"{cases.id}#{item.id}", doc=cases.id, kind="case", heading="",
@@ -129,10 +140,47 @@ def _lineage(corpus, subjects: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(roles))
 
 
-def _who(corpus, roles, units) -> str:
-    names = [corpus.roles[r].name for r in roles if r in corpus.roles]
-    names += [corpus.units[u].name for u in units if u in corpus.units]
-    return "\n".join(names)
+def _tags(terms, roles, units) -> tuple[str, ...]:
+    """The annotated entities of a clause as tag tokens (roles with their lineage, so a clause
+    of XX市纪委监委机关 is also a 纪委 clause, as on the role pages and in the role filter)."""
+    return tuple(dict.fromkeys([*(f"term:{t}" for t in terms), *(f"role:{r}" for r in roles),
+                                *(f"unit:{u}" for u in units)]))
+
+
+def tag_names(corpus) -> dict[str, list[str]]:
+    """Compacted name or alias → the tags of every entity it names (a term, role or unit)."""
+    names: dict[str, list[str]] = {}
+    entities = [(f"term:{t.id}", [t.term, *t.aliases, t.expansion or ""]) for t in corpus.terms.values()]
+    entities += [(f"role:{r.id}", [r.name, *r.aliases]) for r in corpus.roles.values()]
+    entities += [(f"unit:{u.id}", [u.name, *u.aliases]) for u in corpus.units.values()]
+    for tag, given in entities:
+        for key in dict.fromkeys(segment.compact(n) for n in given):
+            if key and tag not in names.setdefault(key, []):
+                names[key].append(tag)
+    return names
+
+
+def identity_key(d: SearchDoc) -> str | None:
+    """Clauses with the same key say the same thing (the same indicator in several standards or
+    editions): kind, heading and text compared without whitespace and punctuation. A clause
+    without text of its own (a heading over children) is identical to nothing."""
+    text = segment.compact(d.text)
+    return f"{d.kind}\t{segment.compact(d.heading)}\t{text}" if text else None
+
+
+def _year(year: str) -> int:
+    return int(year) if year.isdigit() else 0
+
+
+def identical_groups(docs: list[SearchDoc]) -> list[list[int]]:
+    """Positions of identical clauses, groups of two or more, each in the order a result shows
+    them: the newest edition (year) first, then corpus order."""
+    groups: dict[str, list[int]] = {}
+    for i, d in enumerate(docs):
+        key = identity_key(d)
+        if key is not None:
+            groups.setdefault(key, []).append(i)
+    return [sorted(g, key=lambda i: (-_year(docs[i].year), i)) for g in groups.values() if len(g) > 1]
 
 
 # --------------------------------------------------------------------------- names the query understands
@@ -253,9 +301,11 @@ def build_generation(corpus, parent: Path, index_dir: Path) -> IndexStats:
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
-        terms = _write_whoosh(staging, docs, segment.IndexSegmenter(words))
+        terms, docnums = _write_whoosh(staging, docs, segment.IndexSegmenter(words))
+        same = [[docnums[docs[i].id] for i in group] for group in identical_groups(docs)]
         meta = {"format": FORMAT, "hash": digest, "documents": len(docs), "terms": terms,
-                "synonyms": synonym_groups(corpus), "filters": filter_names(corpus)}
+                "synonyms": synonym_groups(corpus), "filters": filter_names(corpus),
+                "tags": tag_names(corpus), "same": same}
         (staging / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         if target != current:
             shutil.rmtree(target, ignore_errors=True)
@@ -293,13 +343,14 @@ def _schema():
     return Schema(
         id=ID(stored=True, unique=True), doc=ID(stored=True), kind=ID(stored=True),
         title=TEXT(analyzer=tokens, phrase=False), text=TEXT(analyzer=tokens, phrase=False),
-        who=TEXT(analyzer=tokens, phrase=False), grams=TEXT(analyzer=tokens, phrase=False),
+        tags=TEXT(analyzer=tokens, phrase=False), grams=TEXT(analyzer=tokens, phrase=False),
         roles=KEYWORD(commas=False), units=KEYWORD(commas=False), category=ID(), year=ID(stored=True),
         data=STORED(),
     )
 
 
-def _write_whoosh(path: Path, docs: list[SearchDoc], seg: segment.IndexSegmenter) -> int:
+def _write_whoosh(path: Path, docs: list[SearchDoc], seg: segment.IndexSegmenter) -> tuple[int, dict[str, int]]:
+    """Write the documents; returns the number of word terms and each clause id's docnum."""
     from whoosh import index
 
     ix = index.create_in(str(path), _schema())
@@ -308,14 +359,15 @@ def _write_whoosh(path: Path, docs: list[SearchDoc], seg: segment.IndexSegmenter
         writer.add_document(
             id=d.id, doc=d.doc, kind=d.kind,
             title=" ".join(seg.word_tokens(d.heading)), text=" ".join(seg.word_tokens(d.text)),
-            who=" ".join(seg.word_tokens(d.who)),
+            tags=" ".join(d.tags),
             grams=" ".join(segment.gram_tokens(f"{d.heading}\n{d.text}")),
             roles=" ".join(d.roles), units=" ".join(d.units), category=d.category, year=d.year,
             data=_stored(d),
         )
     writer.commit(optimize=True)
     with ix.reader() as reader:
-        return sum(1 for f in (*WORD_FIELDS, "grams") for _ in reader.lexicon(f))
+        terms = sum(1 for f in (*WORD_FIELDS, "grams") for _ in reader.lexicon(f))
+        return terms, {fields["id"]: n for n, fields in reader.iter_docs()}
 
 
 def _stored(d: SearchDoc) -> dict:
@@ -379,6 +431,44 @@ def plan(words: list[str], known, synonyms: dict[str, list[str]]) -> list[list[l
     return result
 
 
+def word_tags(words: list[str], names: dict[str, list[str]], synonyms: dict[str, list[str]]) -> list[list[str]]:
+    """For each query word, the tags of the entities it or one of its synonyms names whole
+    (三重一大 → term:sanzhong-yida; 市纪委监委 → the unit, and the role also called
+    XX市纪委监委机关); a word that names nothing has none."""
+    result = []
+    for word in words:
+        key = segment.compact(word)
+        tags = [t for alt in synonyms.get(key, [key]) for t in names.get(alt, [])]
+        result.append(list(dict.fromkeys(tags)))
+    return result
+
+
+def collapse(ranked: list[tuple[float, int]], same: dict[int, list[int]]) -> list[tuple[float, int, list[int]]]:
+    """Ranked (score, docnum) → one entry per answer: identical clauses (``same``: docnum → its
+    group in display order) become one, at the rank of the best of them, shown as the first of
+    the group that matched (the newest edition), with the others that matched after it."""
+    out: list[tuple[float, int, list[int]]] = []
+    at: dict[int, int] = {}
+    for score, docnum in ranked:
+        group = same.get(docnum)
+        if group is None:
+            out.append((score, docnum, [docnum]))
+            continue
+        key = group[0]
+        if key in at:
+            out[at[key]][2].append(docnum)
+        else:
+            at[key] = len(out)
+            out.append((score, docnum, [docnum]))
+    result = []
+    for score, _, members in out:
+        if len(members) > 1:
+            order = same[members[0]]
+            members = sorted(members, key=order.index)
+        result.append((score, members[0], members))
+    return result
+
+
 # --------------------------------------------------------------------------- searching
 
 
@@ -395,12 +485,20 @@ class Hit:
     score: float
     docnum: int
     snippet: list[tuple[str, bool]] = field(default_factory=list)  # (text, marked) pieces
+    also: list["Hit"] = field(default_factory=list)  # identical clauses elsewhere (同见)
+    year: str = ""
+
+    def place(self) -> str:
+        """Where the clause stands, for 同见: container (year) and number."""
+        container = f"{self.title}（{self.year}）" if self.year and self.year not in self.title else self.title
+        return " ".join(filter(None, [container, self.number]))
 
     def as_json(self) -> dict:
         return {"id": self.id, "doc": self.doc, "kind": self.kind, "title": self.title,
                 "heading": self.heading, "number": self.number, "text": self.text, "url": self.url,
                 "score": round(self.score, 4),
-                "snippet": "".join(f"【{t}】" if marked else t for t, marked in self.snippet)}
+                "snippet": "".join(f"【{t}】" if marked else t for t, marked in self.snippet),
+                "also": [h.id for h in self.also]}
 
 
 class Index:
@@ -417,9 +515,10 @@ class Index:
         self.ix = index.open_dir(str(path))
         from whoosh import scoring
 
-        self.searcher = self.ix.searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
+        self.searcher = self.ix.searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1, **FIELD_B))
         self.reader = self.searcher.reader()
         self.synonyms = {key: group for group in self.meta["synonyms"] for key in group}
+        self.same = {docnum: group for group in self.meta["same"] for docnum in group}
 
     def close(self) -> None:
         self.searcher.close()
@@ -434,32 +533,77 @@ class Index:
         parsed = parse_query(query)
         given = {k: v for k, v in dict(role=role, unit=unit, category=category, doc=doc).items() if v}
         filters = resolve_filters({**parsed.filters, **given}, self.meta["filters"])
-        q = whoosh_query(self.plan(parsed.words))
+        q = whoosh_query(self.plan(parsed.words), word_tags(parsed.words, self.meta["tags"], self.synonyms))
         from whoosh.query import And, Term
 
         restrict = And([Term(FILTERS[k], v) for k, v in filters.items()]) if filters else None
         results = self.searcher.search(q, limit=None, filter=restrict)
         ranked = sorted(((r.score, r.docnum) for r in results), key=lambda sd: (-round(sd[0], 4), sd[1]))
-        return [self._hit(docnum, score, parsed.words) for score, docnum in ranked[:limit]]
+        hits = []
+        for score, docnum, members in collapse(ranked, self.same)[:limit]:
+            hit = self._hit(docnum, score, parsed.words)
+            hit.also = [self._hit(m, score, parsed.words) for m in members[1:]]
+            hits.append(hit)
+        return hits
 
     def _hit(self, docnum: int, score: float, words: list[str]) -> Hit:
         fields = self.reader.stored_fields(docnum)
         data = fields["data"]
         return Hit(id=fields["id"], doc=fields["doc"], kind=data["kind"], title=data["container"],
                    heading=data["heading"], number=data["number"], text=data["text"], url=data["url"],
-                   score=score, docnum=docnum, snippet=snippet(data["text"] or data["heading"], words))
+                   score=score, docnum=docnum, snippet=snippet(data["text"] or data["heading"], words),
+                   year=fields.get("year") or "")
 
 
-def whoosh_query(word_plans):
+def whoosh_query(word_plans, tags_per_word=None):
+    """Every word must match, in its text (through one of its spellings: the word and its
+    synonyms, all leaves of one) or in the annotations (a tag it names). A word scores its best
+    spelling plus its best tag: a text that writes the longest alias is not counted once per
+    alias it contains, and an annotated clause that also says the word ranks first."""
     from whoosh.query import And, NullQuery, Or
 
     words = []
-    for alternatives in word_plans:
-        alts = [And([leaf_query(leaf) for leaf in leaves]) for leaves in alternatives if leaves]
-        if not alts:
+    tags_per_word = tags_per_word or [[] for _ in word_plans]
+    for alternatives, tags in zip(word_plans, tags_per_word):
+        spellings = [And([leaf_query(leaf) for leaf in leaves]) for leaves in alternatives if leaves]
+        parts = [_best(spellings), _best([tag_query(t) for t in tags])]
+        parts = [p for p in parts if p is not None]
+        if not parts:
             return NullQuery
-        words.append(alts[0] if len(alts) == 1 else Or(alts))
+        words.append(parts[0] if len(parts) == 1 else Or(parts))
     return words[0] if len(words) == 1 else And(words)
+
+
+def _best(queries):
+    return None if not queries else queries[0] if len(queries) == 1 else best_of(queries)
+
+
+def best_of(queries):
+    """Matches what any of ``queries`` matches, scored by the best of those that match there.
+
+    Whoosh's own DisjunctionMax takes the maximum over its sub-matchers' current postings even
+    when one of them sits on a later document (whoosh3 3.54: a clause scored with another
+    clause's score); this one compares only the sub-matchers positioned on the document."""
+    from whoosh.matching.binary import DisjunctionMaxMatcher
+    from whoosh.query import DisjunctionMax
+
+    class BestMatcher(DisjunctionMaxMatcher):
+        def score(self):
+            a, b = self.a, self.b
+            if not a.is_active():
+                return b.score()
+            if not b.is_active():
+                return a.score()
+            if a.id() != b.id():
+                return a.score() if a.id() < b.id() else b.score()
+            return max(a.score(), b.score())
+
+    class BestOf(DisjunctionMax):
+        def _matcher(self, subs, searcher, context):
+            reader = searcher.reader()
+            return self._tree_matcher(subs, BestMatcher, searcher, context, lambda q: q.estimate_size(reader))
+
+    return BestOf(queries)
 
 
 def leaf_query(leaf: segment.Leaf):
@@ -479,6 +623,12 @@ def word_query(term: str):
     from whoosh.query import Or, Term
 
     return Or([Term(f, term, boost=b) for f, b in BOOSTS.items()])
+
+
+def tag_query(tag: str):
+    from whoosh.query import Term
+
+    return Term("tags", tag, boost=TAG_BOOST)
 
 
 def gram_query(gram: str):
@@ -556,6 +706,7 @@ def write_site_search(corpus, site_dir: Path, index_dir: Path | None = None) -> 
     index = Index(index_dir)
     try:
         entries = site_entries(index)
+        same = index.meta["same"]
         docs = [_doc_row(index.reader.stored_fields(n)) for n in range(index.reader.doc_count_all())]
     finally:
         index.close()
@@ -575,7 +726,7 @@ def write_site_search(corpus, site_dir: Path, index_dir: Path | None = None) -> 
     for i, start in enumerate(chunks):
         _dump(staging / "docs" / f"{i}.json", docs[start:start + DOC_CHUNK])
     meta = {"format": FORMAT, "hash": index.meta["hash"][:16], "documents": len(docs), "postShards": post_shards,
-            "lexShards": lex_shards, "docChunk": DOC_CHUNK, "maxWord": segment.MAX_WORD}
+            "lexShards": lex_shards, "docChunk": DOC_CHUNK, "maxWord": segment.MAX_WORD, "same": same}
     _dump(staging / "meta.json", meta)
     shutil.rmtree(data, ignore_errors=True)
     os.replace(staging, data)
@@ -598,6 +749,14 @@ def site_entries(index: Index) -> dict[str, object]:
     for group in index.meta["synonyms"]:
         for key in group:
             entries["s\t" + key] = group
+    names, synonyms = index.meta["tags"], index.synonyms
+    for key in sorted({*names, *synonyms}):
+        tags = word_tags([key], names, synonyms)[0]
+        if tags:
+            entries["e\t" + key] = tags
+    for tag in sorted({t for tags in names.values() for t in tags}):
+        if ("tags", tag) in index.reader:
+            entries["t\t" + tag] = _postings(index, tag_query(tag))
     for kind, names in index.meta["filters"].items():
         for name, ident in names.items():
             entries[f"n\t{kind}\t{name}"] = ident
@@ -620,7 +779,8 @@ def _postings(index: Index, query) -> list[float]:
 
 def _doc_row(fields: dict) -> list:
     d = fields["data"]
-    return [fields["id"], d["kind"], d["container"], d["heading"], d["number"], d["url"], d["text"]]
+    return [fields["id"], d["kind"], d["container"], d["heading"], d["number"], d["url"], d["text"],
+            fields.get("year") or ""]
 
 
 def _shard_count(total: int, target: int) -> int:

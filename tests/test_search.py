@@ -105,7 +105,7 @@ def test_single_character_finds_every_clause_containing_it(real_index, char):
 
     containing = {d.id for d in search_documents(load_corpus(ROOT / "policies")) if char in d.heading + d.text}
     assert containing
-    assert {h.id for h in search(real_index, char, limit=10_000)} == containing
+    assert found_ids(search(real_index, char, limit=10_000)) == containing
 
 
 def test_word_found_inside_a_longer_word_jieba_cut_otherwise(real_index):
@@ -114,7 +114,50 @@ def test_word_found_inside_a_longer_word_jieba_cut_otherwise(real_index):
 
     containing = {d.id for d in search_documents(load_corpus(ROOT / "policies")) if "述德" in d.heading + d.text}
     assert len(containing) == 6
-    assert {h.id for h in search(real_index, "述德", limit=100)} == containing
+    assert found_ids(search(real_index, "述德", limit=100)) == containing
+
+
+def found_ids(hits) -> set[str]:
+    """Every clause a result list names: the hits and the identical clauses under 同见."""
+    return {ident for h in hits for ident in (h.id, *(o.id for o in h.also))}
+
+
+def test_identical_clauses_are_one_answer(real_index, capsys):
+    """The 街道 indicator 一体推进… is identical in the 2019 and 2020 editions, the 部门 and 驻区
+    ones are identical to each other: three answers, each shown once, the others under 同见."""
+    hits = search(real_index, "一票否决")
+    assert [(h.id, [o.id for o in h.also]) for h in hits] == [
+        ("guangming-bumen-biaozhun-2019#jilv-1", ["guangming-zhuqu-biaozhun-2019#jilv-1"]),
+        ("guangming-jiedao-biaozhun-2020#jilv-1", ["guangming-jiedao-biaozhun-2019#jilv-1"]),
+        ("guangzhou-dangnei-zhengzhi-shenghuo-jihua#daibing-tiba-2", []),
+    ]
+    assert main(["search", "一票否决", "--json", "--index-dir", str(real_index)]) == 0
+    assert [h["also"] for h in json.loads(capsys.readouterr().out)] == [
+        ["guangming-zhuqu-biaozhun-2019#jilv-1"], ["guangming-jiedao-biaozhun-2019#jilv-1"], []]
+    assert main(["search", "一票否决", "--index-dir", str(real_index)]) == 0
+    assert ("   同见：光明区各街道党工委落实全面从严治党主体责任指标评价标准（2019） 1  "
+            "standards/guangming-jiedao-biaozhun-2019/#jilv-1\n") in capsys.readouterr().out
+    # a filter on the older edition shows that edition itself
+    assert [h.id for h in search(real_index, "一票否决", doc="guangming-jiedao-biaozhun-2019")] == [
+        "guangming-jiedao-biaozhun-2019#jilv-1"]
+
+
+def test_annotation_outranks_a_passing_mention(real_index):
+    """三重一大 once in Zaoyang's 民主集中制 clause (185 characters, annotated with the term) and
+    once in jianguan-xinxi-2 (158 characters, not annotated): the annotated one ranks higher
+    although it is longer. Names of a role or unit find their annotated entities."""
+    ids = [h.id for h in search(real_index, "三重一大", limit=20)]
+    assert ids.index("zaoyang-congyan-zhidang-zeren-jizhi#zuofa-3-3") < ids.index(
+        "xx-zhengzhi-jiaoyu-guanli#jianguan-xinxi-2")
+    from generator.search import Index, word_tags
+
+    index = Index(real_index)
+    try:
+        assert word_tags(["市纪委监委"], index.meta["tags"], index.synonyms) == [
+            ["unit:xx-shijiwei", "role:xx-shijiwei"]]
+        assert word_tags(["约谈"], index.meta["tags"], index.synonyms) == [[]]
+    finally:
+        index.close()
 
 
 def cli_results(index_dir) -> dict[str, list[str]]:

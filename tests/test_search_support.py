@@ -28,10 +28,23 @@ def score(results: dict[str, list[str]]) -> tuple[float, float, list[str]]:
             if got:
                 failures.append(f"{typed_query(q)}: expected nothing, got {got[:3]}")
             continue
-        found = [e for e in q["expect"] if e in got[:5]]
-        recalls.append(len(found) / len(q["expect"]))
-        ranks = [got.index(e) + 1 for e in q["expect"] if e in got]
-        rr.append(1 / min(ranks) if ranks else 0.0)
-        if len(found) < len(q["expect"]):
-            failures.append(f"{typed_query(q)}: missing {sorted(set(q['expect']) - set(found))}, got {got[:5]}")
+        groups = [expected_group(e) for e in q["expect"]]
+        ranks = [rank_of(group, got) for group in groups]
+        found = [r for r in ranks if r is not None and r <= 5]
+        recalls.append(len(found) / len(groups))
+        hit = [r for r in ranks if r is not None]
+        rr.append(1 / min(hit) if hit else 0.0)
+        if len(found) < len(groups):
+            missing = [g for g, r in zip(groups, ranks) if r is None or r > 5]
+            failures.append(f"{typed_query(q)}: missing {missing}, got {got[:5]}")
     return sum(recalls) / len(recalls), sum(rr) / len(rr), failures
+
+
+def expected_group(entry) -> list[str]:
+    """An expectation entry: one clause id, or a list of ids of which any one will do."""
+    return [entry] if isinstance(entry, str) else list(entry)
+
+
+def rank_of(group: list[str], got: list[str]) -> int | None:
+    """1-based rank of the first result that is a member of the group, or None."""
+    return next((i + 1 for i, ident in enumerate(got) if ident in group), None)

@@ -61,6 +61,8 @@ def render_hits(hits, colour: bool) -> str:
         if marked:
             lines.append(f"   {marked}")
         lines.append(f"   {dim}{hit.url}{reset}")
+        for other in hit.also:  # the same clause in other standards or editions
+            lines.append(f"   同见：{_clean(other.place())}  {dim}{other.url}{reset}")
         lines.append("")
     return "\n".join(lines).rstrip()
 

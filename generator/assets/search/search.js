@@ -171,8 +171,9 @@
     try { parsed = parseQuery(query); } catch (e) { return Promise.reject(e); }
     return this.ready().then(function (meta) {
       var synKeys = parsed.words.map(function (w) { return "s\t" + compact(w); });
+      var tagNameKeys = parsed.words.map(function (w) { return "e\t" + compact(w); });
       var nameKeys = Object.keys(parsed.filters).map(function (k) { return "n\t" + k + "\t" + filterKey(parsed.filters[k]); });
-      return Promise.all([self.lexicon(parsed.words.join("")), self.lookup(synKeys.concat(nameKeys))])
+      return Promise.all([self.lexicon(parsed.words.join("")), self.lookup(synKeys.concat(nameKeys, tagNameKeys))])
         .then(function (got) {
           var synonyms = got[1];
           var alternatives = parsed.words.map(function (w) { return synonyms["s\t" + compact(w)] || [compact(w)]; });
@@ -188,10 +189,12 @@
               filterIds[k] = id;
             });
             var keys = [];
+            var tags = parsed.words.map(function (w) { return synonyms["e\t" + compact(w)] || []; });
             plan.forEach(function (alts) { alts.forEach(function (leaves) { leaves.forEach(function (l) { keys = keys.concat(leafKeys(l)); }); }); });
+            tags.forEach(function (ts) { ts.forEach(function (t) { keys.push("t\t" + t); }); });
             Object.keys(filterIds).forEach(function (k) { keys.push("f\t" + k + "\t" + filterIds[k]); });
             return self.lookup(keys).then(function (postings) {
-              return { parsed: parsed, hits: rank(plan, postings, filterIds, limit) };
+              return { parsed: parsed, hits: rank(plan, tags, postings, filterIds, limit, meta.same || []) };
             });
           });
         });
@@ -224,15 +227,23 @@
     return out;
   }
 
-  /* Whoosh's matchers: And and Or both add the scores of the parts that match. */
-  function rank(plan, postings, filterIds, limit) {
-    var words = plan.map(function (alts) {
-      var union = new Map();
-      alts.forEach(function (leaves) {
-        if (!leaves.length) return;
-        intersect(leaves.map(function (l) { return leafScores(postings, l); })).forEach(function (s, d) {
-          union.set(d, (union.get(d) || 0) + s);
-        });
+  /* The best score of each document over several score maps (search.best_of). */
+  function best(maps) {
+    var out = new Map();
+    maps.forEach(function (m) { m.forEach(function (s, d) { if (!out.has(d) || s > out.get(d)) out.set(d, s); }); });
+    return out;
+  }
+
+  /* search.whoosh_query: a word scores its best spelling plus its best tag (Or adds the parts
+   * that match); And adds the words. */
+  function rank(plan, tags, postings, filterIds, limit, same) {
+    var words = plan.map(function (alts, i) {
+      var spellings = alts.filter(function (leaves) { return leaves.length; }).map(function (leaves) {
+        return intersect(leaves.map(function (l) { return leafScores(postings, l); }));
+      });
+      var union = best(spellings);
+      best(tags[i].map(function (t) { return termScores(postings, "t\t" + t); })).forEach(function (s, d) {
+        union.set(d, (union.get(d) || 0) + s);
       });
       return union;
     });
@@ -247,20 +258,47 @@
       var sa = Math.round(a.score * 1e4), sb = Math.round(b.score * 1e4);
       return sb - sa || a.docnum - b.docnum;
     });
-    return { total: hits.length, top: hits.slice(0, limit) };
+    var answers = collapse(hits, same);
+    return { total: answers.length, top: answers.slice(0, limit) };
+  }
+
+  /* search.collapse: identical clauses are one answer, at the rank of the best of them, shown
+   * as the first of their group that matched (the newest edition), the others under 同见. */
+  function collapse(hits, same) {
+    var groupOf = new Map(), out = [], at = new Map();
+    same.forEach(function (g) { g.forEach(function (d) { groupOf.set(d, g); }); });
+    hits.forEach(function (h) {
+      var g = groupOf.get(h.docnum);
+      if (!g) { out.push({ docnum: h.docnum, score: h.score, members: [h.docnum] }); return; }
+      if (at.has(g[0])) { out[at.get(g[0])].members.push(h.docnum); return; }
+      at.set(g[0], out.length);
+      out.push({ docnum: h.docnum, score: h.score, members: [h.docnum] });
+    });
+    out.forEach(function (a) {
+      if (a.members.length < 2) return;
+      var g = groupOf.get(a.members[0]);
+      a.members.sort(function (x, y) { return g.indexOf(x) - g.indexOf(y); });
+      a.docnum = a.members[0];
+    });
+    return out;
   }
 
   Engine.prototype.documents = function (hits) {
     var self = this, size = this.meta.docChunk, chunks = {};
-    hits.forEach(function (h) { chunks[Math.floor(h.docnum / size)] = 1; });
+    hits.forEach(function (h) { (h.members || [h.docnum]).forEach(function (d) { chunks[Math.floor(d / size)] = 1; }); });
     return Promise.all(Object.keys(chunks).map(function (c) {
       return self.json("docs/" + c + ".json").then(function (rows) { return [Number(c), rows]; });
     })).then(function (got) {
       var rows = {};
       got.forEach(function (g) { g[1].forEach(function (row, i) { rows[g[0] * size + i] = row; }); });
+      function hit(d, score) {
+        var r = rows[d];
+        return { id: r[0], kind: r[1], title: r[2], heading: r[3], number: r[4], url: r[5], text: r[6], year: r[7] || "", score: score, docnum: d };
+      }
       return hits.map(function (h) {
-        var r = rows[h.docnum];
-        return { id: r[0], kind: r[1], title: r[2], heading: r[3], number: r[4], url: r[5], text: r[6], score: h.score, docnum: h.docnum };
+        var shown = hit(h.docnum, h.score);
+        shown.also = (h.members || []).slice(1).map(function (d) { return hit(d, h.score); });
+        return shown;
       });
     });
   };
@@ -347,6 +385,21 @@
     if (body) { var p = el("p"); p.appendChild(marked(snippet(body, words))); article.appendChild(p); }
     a.appendChild(article);
     li.appendChild(a);
+    if (hit.also && hit.also.length) {
+      // Identical clauses elsewhere (other standards, other editions): one answer, several places.
+      var also = el("p", "pkb-search__also", "同见：");
+      hit.also.forEach(function (other, i) {
+        var container = other.year && other.title.indexOf(other.year) < 0 ? other.title + "（" + other.year + "）" : other.title;
+        var link = el("a", null, [container, other.number].filter(Boolean).join(" "));
+        var u = new URL(other.url, base);
+        u.searchParams.set("h", words.map(compact).join(" "));
+        link.href = u.pathname + u.search + u.hash;
+        link.setAttribute("data-pkb-id", other.id);
+        if (i) also.appendChild(document.createTextNode("；"));
+        also.appendChild(link);
+      });
+      li.appendChild(also);
+    }
     return li;
   }
 
