@@ -12,6 +12,7 @@ from generator.cli import main
 from generator.corpus import load_corpus
 from generator.search import build_index, current_dir, search
 
+MINI = Path(__file__).parent / "fixtures" / "mini"
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).parent))
 from test_search_support import eval_queries, score, typed_query  # noqa: E402
@@ -142,14 +143,27 @@ def test_identical_clauses_are_one_answer(real_index, capsys):
         "guangming-jiedao-biaozhun-2019#jilv-1"]
 
 
-def test_annotation_outranks_a_passing_mention(real_index):
-    """三重一大 once in Zaoyang's 民主集中制 clause (185 characters, annotated with the term) and
-    once in jianguan-xinxi-2 (158 characters, not annotated): the annotated one ranks higher
-    although it is longer. Names of a role or unit find their annotated entities."""
-    ids = [h.id for h in search(real_index, "三重一大", limit=20)]
-    assert ids.index("zaoyang-congyan-zhidang-zeren-jizhi#zuofa-3-3") < ids.index(
-        "xx-zhengzhi-jiaoyu-guanli#jianguan-xinxi-2")
-    from generator.search import Index, word_tags
+def test_annotation_outranks_a_passing_mention(tmp_path, real_index):
+    """Two clauses name 三重一大 once each; the longer one is annotated with the term (terms:),
+    the shorter one is not: the annotated clause ranks higher although it is longer. Names of a
+    role or unit find their annotated entities."""
+    import shutil
+
+    from generator.corpus import load_corpus
+    from generator.search import Index, build_index, word_tags
+
+    root = tmp_path / "policies"
+    shutil.copytree(MINI, root)
+    (root / "documents" / "paixu.yaml").write_text(
+        "id: paixu\ntitle: 排序测试\nkind: 实施意见\nbody:\n"
+        "  - id: zhushi\n    terms: [sanzhong-yida]\n"
+        "    text: 完善领导班子议事规则和决策程序，凡属三重一大决策事项，必须由领导班子集体讨论决定，"
+        "健全决策前调查研究、征求意见和专家论证制度，完善决策执行情况的跟踪反馈。\n"
+        "  - id: tiji\n    text: 检查三重一大事项集体决策制度落实情况。\n", encoding="utf-8")
+    index_dir = tmp_path / "index"
+    build_index(load_corpus(root), index_dir)
+    ids = [h.id for h in search(index_dir, "三重一大", limit=20)]
+    assert ids.index("paixu#zhushi") < ids.index("paixu#tiji")
 
     index = Index(real_index)
     try:
