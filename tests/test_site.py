@@ -73,7 +73,7 @@ def test_pages_generated_for_the_mini_corpus(mini_site):
 def test_document_page_has_metadata_anchors_chips_and_back_links(mini_site):
     body = article(mini_site, "documents/ceshi-fangan")
     assert tables(mini_site, "documents/ceshi-fangan")[0] == [
-        ["项目", "内容"], ["文种", "实施方案"], ["发文机关", "中共测试市委（中共测试市委）"], ["状态", "现行"],
+        ["项目", "内容"], ["文种", "实施方案"], ["发文机关", "中共测试市委"], ["状态", "现行"],
         ["地区与层级", "测试市\u3000市级"], ["实施期间", "2019—2021 年"],
         ["上位依据", "《党委(党组)落实全面从严治党主体责任规定》"],
     ]
@@ -324,7 +324,7 @@ def test_withdrawn_provision_and_its_children_keep_their_anchors_as_stubs(tmp_pa
         '[二、(一)1.](/documents/ceshi-fangan.md#yasi-zeren-1){ .pk-ref }。\n</div>',
         '<div class="pk-clause pk-withdrawn pk-depth-4" id="yasi-zeren-3-2" markdown>\n'
         '<span class="pk-num">(2)</span>已撤销：移至 '
-        '[二、(一)2.](/documents/ceshi-fangan.md#yasi-zeren-2){ .pk-ref }。&#60;b&#62;见第二项&#60;/b&#62;\n</div>',
+        '[二、(一)2.](/documents/ceshi-fangan.md#yasi-zeren-2){ .pk-ref }（&#60;b&#62;见第二项&#60;/b&#62;）。\n</div>',
     ]
     assert "原第三项" not in page.markdown
 
@@ -451,3 +451,69 @@ def test_indicators_no_longer_listed_keep_a_stub_leading_to_their_successor(tmp_
             "[2020年版](/revisions/ceshi-jiedao-2019-2020.md#jl-1)文字调整（编号 7 → 9） · "
             "[2021年版](/revisions/ceshi-jiedao-2020-2021.md#jl-1)实质修改（分值 10 → 15）</span>") in meta
     assert "<span class=\"pk-ann-label\">沿革</span> 2020年版首次出现 · 此后未变</span>" in meta  # zu-3
+
+
+# --------------------------------------------------------------------------- mkdocs serve
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def wait_for(url: str, text: str, proc, limit: float = 120.0) -> float:
+    """Seconds until the page at ``url`` contains ``text`` (polling; gives up after ``limit``)."""
+    import time
+
+    start = time.monotonic()
+    while time.monotonic() - start < limit:
+        assert proc.poll() is None, proc.stdout.read()
+        page = fetch(url)
+        if page is not None and text in page:
+            return time.monotonic() - start
+        time.sleep(0.2)
+    raise AssertionError(f"{url} did not show {text!r} within {limit:.0f} s")
+
+
+def test_mkdocs_serve_rebuilds_when_a_policy_file_changes(tmp_path):
+    import shutil
+
+    root = tmp_path / "policies"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "mini", root)
+    config = tmp_path / "mkdocs.yml"
+    config.write_text((ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+                      .replace("docs_dir: docs", f"docs_dir: {ROOT / 'docs'}"), encoding="utf-8")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/documents/ceshi-fangan/"
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "-a", f"127.0.0.1:{port}"],
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        wait_for(url, "压实教育管理责任", proc)
+        doc = root / "documents" / "ceshi-fangan.yaml"
+        text = doc.read_text(encoding="utf-8")
+        assert "压实教育管理责任" in text
+        doc.write_text(text.replace("压实教育管理责任", "压实日常教育管理责任&<改>"), encoding="utf-8")
+        latency = wait_for(url, "压实日常教育管理责任&#38;&#60;改&#62;", proc)  # escaped, as any data text
+        print(f"mkdocs serve showed the edit after {latency:.1f} s")
+        assert "(一)压实教育管理责任" not in fetch(url)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -50,7 +50,10 @@ def metadata(corpus: Corpus, doc: DocumentFile) -> list[tuple[str, str]]:
     """The 文号 / 发文机关 / dates / 状态 / 上位依据 block, each value ready Markdown."""
     issuer = md(doc.issuer or "")
     if doc.issuer_units:
-        issuer += "（" + "、".join(_site.unit_link(corpus, u) for u in doc.issuer_units) + "）"
+        units = "、".join(_site.unit_link(corpus, u) for u in doc.issuer_units)
+        names = "、".join(corpus.units[u].name for u in doc.issuer_units)
+        # the units' own names say it all when they are the issuer as printed
+        issuer = units if names == (doc.issuer or names) else f"{issuer}（{units}）"
     basis = [link(corpus.documents[b].title, urls.document(b), "pk-ref") for b in doc.basis]
     basis += [md(b) for b in doc.external_basis]
     rows = [
