@@ -107,3 +107,32 @@ def test_print_hides_navigation(page, mini_url, shots):
     page.screenshot(path=str(shots / "6-print.png"), full_page=True)
     page.pdf(path=str(shots / "6-print.pdf"), format="A4")
     assert_same_origin(page, mini_url)
+
+
+def test_old_edition_indicator_leads_to_its_successor_in_the_current_edition(page, site_server, tmp_path_factory,
+                                                                               shots):
+    """An old link to a merged indicator: the 2019 page's history line takes the reader to the
+    2020 edition, where the withdrawn indicator's anchor names its successor."""
+    from pathlib import Path
+
+    from sitebuild import build_site
+
+    editions = Path(__file__).resolve().parent.parent / "fixtures" / "editions" / "corpus"
+    base = site_server(build_site(editions, tmp_path_factory.mktemp("editions-browser") / "site"))
+    page.goto(base + "standards/ceshi-jiedao-2020/#sx-2")
+    page.wait_for_function("() => { const r = document.getElementById('sx-2').getBoundingClientRect();"
+                           " return r.top >= 0 && r.top < window.innerHeight; }")
+    stub = page.locator("#sx-2 + div.pk-withdrawn")
+    assert stub.inner_text().strip() == "已撤销：并入 3 理论学习。"
+    page.screenshot(path=str(shots / "7-withdrawn-indicator.png"))
+    stub.get_by_role("link", name="3 理论学习").click()
+    page.wait_for_url(base + "standards/ceshi-jiedao-2020/#sx-1")
+    page.wait_for_function("() => { const r = document.getElementById('sx-1').getBoundingClientRect();"
+                           " return r.top >= 0 && r.top < window.innerHeight; }")
+    assert page.locator("#sx-1").inner_text().rstrip("¶").strip() == "3 理论学习（15 分）"
+    page.goto(base + "standards/ceshi-jiedao-2019/")
+    assert page.locator("article .pk-current, article .pk-superseded").inner_text() == "已有新版本"
+    page.locator("#sx-2 ~ p .pk-history").first.get_by_role("link", name="3 理论学习").click()
+    page.wait_for_url(base + "standards/ceshi-jiedao-2020/#sx-1")
+    page.screenshot(path=str(shots / "8-successor.png"))
+    assert_same_origin(page, base)
