@@ -44,6 +44,7 @@ from typing import Iterable
 
 from . import model as m
 from .load import LoadedFile
+from .wording import frequency_text
 
 KINDS = ("新增", "删除", "实质修改", "文字调整", "移动", "合并", "拆分")
 
@@ -201,24 +202,6 @@ def _fact(value) -> object:
     if isinstance(value, _dt.date):
         return value.isoformat()
     return value if isinstance(value, (str, int)) else str(value)
-
-
-_PERIOD_WORDS = {"week": "周", "month": "月", "quarter": "季度", "half_year": "半年", "year": "年",
-                 "term": "任期", "irregular": ""}
-
-
-def frequency_text(f: m.Frequency) -> str:
-    """A frequency as words, e.g. 每 2—3 年至少 1 次."""
-    if f.label:
-        return f.label
-    if f.per == "irregular":
-        return "定期或不定期"
-    if f.per == "term":
-        span = "任期内"
-    else:
-        count = f"{f.interval}—{f.interval_max} " if f.interval_max else (f"{f.interval} " if f.interval > 1 else "")
-        span = f"每{' ' + count if count else ''}{_PERIOD_WORDS[f.per]}"
-    return span + (f"至少 {f.at_least} 次" if f.at_least else "") + ("（累计）" if f.cumulative else "")
 
 
 def _facts(entity, names: dict[str, str]) -> tuple[tuple[str, object], ...]:

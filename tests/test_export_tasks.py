@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from generator.corpus import load_corpus
-from generator.export.labels import frequency_label
+from generator.wording import frequency_text as frequency_label
 from generator.export.tasks import HEADERS, sheet_title, write_tasks_csv, write_tasks_xlsx
 from generator.model import Frequency
 

@@ -17,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .. import urls
 from ..corpus import Clause, Corpus
 from .files import atomic_output, save_workbook
-from .labels import frequency_label, joined
+from ..wording import frequency_text as frequency_label, joined
 
 HEADERS = ("措施", "文件", "条款号", "牵头单位", "参与单位", "责任主体", "频次", "类别", "链接")
 WIDTHS = (60, 28, 12, 18, 24, 18, 16, 10, 42)
