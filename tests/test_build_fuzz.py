@@ -57,7 +57,8 @@ def corpora(draw):
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(corpora())
 def test_whole_build_ends_in_a_site_or_reported_problems(files):
-    from generator.commands.build import build_search_index, build_site, load_mkdocs_config
+    from generator.commands.build import build_site, load_mkdocs_config
+    from generator.search import build_index
     from generator.corpus import load_corpus
 
     work = Path(tempfile.mkdtemp(prefix="policykb-fuzz-"))
@@ -73,6 +74,6 @@ def test_whole_build_ends_in_a_site_or_reported_problems(files):
         config = load_mkdocs_config(ROOT / "mkdocs.yml", str(work / "site"), str(work / "policies"))
         build_site(config, corpus, work / "site")
         assert (work / "site" / "index.html").is_file()
-        assert build_search_index(corpus, work / "search_index")
+        assert build_index(corpus, work / "search_index")
     finally:
         shutil.rmtree(work, ignore_errors=True)
