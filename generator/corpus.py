@@ -274,6 +274,12 @@ class Corpus:
             "list_items": sum(len(s.items) for l in self.lists.values() for s in l.sections),
             "indicators": sum(len(d.indicators) for s in self.standards.values() for d in s.dimensions),
             "cases": sum(len(c.items) for c in self.case_sets.values()),
+            "lists": len(self.lists),
+            "case_sets": len(self.case_sets),
+            # what the sources state but do not list item by item (e.g. 共32项责任清单)
+            "list_items_unlisted": sum(max((l.stated_count or 0) - sum(len(s.items) for s in l.sections), 0)
+                                       for l in self.lists.values()),
+            "cases_unlisted": sum(max((c.stated_count or 0) - len(c.items), 0) for c in self.case_sets.values()),
             "terms": len(self.terms),
             "units": len(self.units),
             "roles": len(self.roles),
