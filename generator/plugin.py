@@ -48,6 +48,9 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         self.pages: list[Page] = []
         self.policies_path: Path | None = None
         self.preloaded: Corpus | None = None  # set by ``policykb build``, which has validated already
+        # Set by ``policykb build``: the search index generation it built for this corpus, which
+        # the browser's search data is read from instead of building a second index.
+        self.search_generation: Path | None = None
 
     def policies_root(self, config) -> Path:
         """The data directory, relative to mkdocs.yml unless given as an absolute path."""
@@ -96,7 +99,8 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         site_dir = Path(config.site_dir)
         search = optional_module("generator.search")
         if search is not None and hasattr(search, "write_site_search"):
-            search.write_site_search(self.corpus, site_dir)
+            generation, self.search_generation = self.search_generation, None
+            search.write_site_search(self.corpus, site_dir, generation=generation)
         exports = optional_module("generator.export.site")
         if exports is not None and hasattr(exports, "write_downloads"):
             exports.write_downloads(self.corpus, site_dir)

@@ -504,8 +504,8 @@ class Hit:
 class Index:
     """An opened index generation: lexicon checks, query plans, Whoosh searches."""
 
-    def __init__(self, index_dir: Path):
-        path = current_dir(Path(index_dir))
+    def __init__(self, index_dir: Path, generation: Path | None = None):
+        path = Path(generation) if generation is not None else current_dir(Path(index_dir))
         if path is None:
             raise IndexMissing(str(index_dir))
         from whoosh import index
@@ -696,56 +696,113 @@ def default_index_dir(corpus) -> Path:
     return segment.cache_dir().parent / "site-index" / key
 
 
-def write_site_search(corpus, site_dir: Path, index_dir: Path | None = None) -> dict:
+def write_site_search(corpus, site_dir: Path, index_dir: Path | None = None, generation: Path | None = None) -> dict:
     """Write the browser's search files into a built site; returns sizes for reports.
 
-    Uses (and builds, if the corpus changed) the Whoosh index, so the browser ranks with
-    Whoosh's own scores."""
-    index_dir = Path(index_dir) if index_dir else default_index_dir(corpus)
-    build_index(corpus, index_dir)
-    index = Index(index_dir)
+    Read from the Whoosh index, so the browser ranks with Whoosh's own scores: ``generation``
+    (the one ``policykb build`` has just built) or else the index in ``index_dir`` (by default a
+    private one in the user's cache), built only if the corpus changed. The files themselves
+    are kept in the cache under the index's content hash: an unchanged corpus (every
+    ``mkdocs serve`` rebuild that did not touch the data) links them in instead of writing them."""
+    if generation is None:
+        index_dir = Path(index_dir) if index_dir else default_index_dir(corpus)
+        generation = build_index(corpus, index_dir).path
+    generation = Path(generation)
+    cached = site_search_cache(generation)
+    if not (cached / "meta.json").exists():
+        _write_site_data(generation, cached)
+    out = Path(site_dir) / SITE_DIR
+    data = out / "data"
+    staging = out / f".data-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    out.mkdir(parents=True, exist_ok=True)
+    link_tree(cached, staging)
+    shutil.rmtree(data, ignore_errors=True)
+    os.replace(staging, data)
+    for asset in ASSETS.iterdir():
+        if asset.is_file():
+            shutil.copyfile(asset, out / asset.name)
+    meta = json.loads((data / "meta.json").read_text(encoding="utf-8"))
+    return {"files": sum(1 for _ in data.rglob("*.json")), "bytes": _size(data), **meta}
+
+
+def site_search_cache(generation: Path, keep: int = 4) -> Path:
+    """Where the browser files of index ``generation`` are kept: the index's content hash and
+    this module's own source name it (a change to how the files are written is a new entry).
+    Only the ``keep`` most recently used entries stay."""
+    index_hash = json.loads((Path(generation) / "meta.json").read_text(encoding="utf-8"))["hash"]
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    key = hashlib.sha256(f"{index_hash}\n{code}".encode()).hexdigest()[:20]
+    root = segment.cache_dir().parent / "site-search"
+    root.mkdir(parents=True, exist_ok=True)
+    entry = root / key
+    if entry.exists():
+        os.utime(entry)
+    entries = sorted((p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")),
+                     key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[keep:]:
+        if old != entry:
+            shutil.rmtree(old, ignore_errors=True)
+    return entry
+
+
+def _write_site_data(generation: Path, target: Path) -> None:
+    """The browser's files for index ``generation``, written to ``target`` (atomically: a
+    half-written entry is never taken for a complete one)."""
+    index = Index(generation.parent, generation=generation)
     try:
         entries = site_entries(index)
         same = index.meta["same"]
         docs = [_doc_row(index.reader.stored_fields(n)) for n in range(index.reader.doc_count_all())]
     finally:
         index.close()
-    out = Path(site_dir) / SITE_DIR
-    data = out / "data"
-    staging = out / f".data-{os.getpid()}"
+    staging = target.parent / f".{target.name}-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    lexicon = [k[2:] for k in entries if k.startswith("w\t")]
-    post_shards = _shard_count(sum(len(k) + len(json.dumps(v)) for k, v in entries.items()), POST_SHARD_BYTES)
-    lex_shards = _shard_count(sum(len(t.encode()) + 3 for t in lexicon), LEX_SHARD_BYTES)
-    _write_buckets(staging / "post", entries.items(), lambda kv: shard_of(kv[0], post_shards), dict, post_shards)
-    _write_buckets(staging / "lex", ((t, None) for t in sorted(lexicon)), lambda kv: shard_of(kv[0][0], lex_shards),
-                   lambda kvs: [k for k, _ in kvs], lex_shards)
-    chunks = range(0, len(docs), DOC_CHUNK)
-    (staging / "docs").mkdir()
-    for i, start in enumerate(chunks):
-        _dump(staging / "docs" / f"{i}.json", docs[start:start + DOC_CHUNK])
-    meta = {"format": FORMAT, "hash": index.meta["hash"][:16], "documents": len(docs), "postShards": post_shards,
-            "lexShards": lex_shards, "docChunk": DOC_CHUNK, "maxWord": segment.MAX_WORD, "same": same}
-    _dump(staging / "meta.json", meta)
-    shutil.rmtree(data, ignore_errors=True)
-    os.replace(staging, data)
-    for asset in ASSETS.iterdir():
-        if asset.is_file():
-            shutil.copyfile(asset, out / asset.name)
-    return {"files": sum(1 for _ in data.rglob("*.json")), "bytes": _size(data), **meta}
+    try:
+        lexicon = [k[2:] for k in entries if k.startswith("w\t")]
+        post_shards = _shard_count(sum(len(k) + len(json.dumps(v)) for k, v in entries.items()), POST_SHARD_BYTES)
+        lex_shards = _shard_count(sum(len(t.encode()) + 3 for t in lexicon), LEX_SHARD_BYTES)
+        _write_buckets(staging / "post", entries.items(), lambda kv: shard_of(kv[0], post_shards), dict, post_shards)
+        _write_buckets(staging / "lex", ((t, None) for t in sorted(lexicon)), lambda kv: shard_of(kv[0][0], lex_shards),
+                       lambda kvs: [k for k, _ in kvs], lex_shards)
+        (staging / "docs").mkdir()
+        for i, start in enumerate(range(0, len(docs), DOC_CHUNK)):
+            _dump(staging / "docs" / f"{i}.json", docs[start:start + DOC_CHUNK])
+        meta = {"format": FORMAT, "hash": index.meta["hash"][:16], "documents": len(docs),
+                "postShards": post_shards, "lexShards": lex_shards, "docChunk": DOC_CHUNK,
+                "maxWord": segment.MAX_WORD, "same": same}
+        _dump(staging / "meta.json", meta)  # written last: its presence marks a complete entry
+        shutil.rmtree(target, ignore_errors=True)
+        os.replace(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def link_tree(source: Path, target: Path) -> None:
+    """``target`` as a copy of ``source`` made of hard links (no bytes copied), or of copies
+    where links are impossible (another file system)."""
+    def link(src, dst):
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    shutil.copytree(source, target, copy_function=link)
 
 
 def site_entries(index: Index) -> dict[str, object]:
-    """Every key the browser may look up: postings with Whoosh's scores, synonyms, filters."""
+    """Every key the browser may look up: postings with Whoosh's scores, synonyms, filters.
+
+    Scores are read from the postings in one pass over each field's lexicon (``field_scores``)
+    rather than by a query per term: the same numbers, without a matcher tree per term."""
     entries: dict[str, object] = {}
-    terms = sorted({t.decode("utf-8") if isinstance(t, bytes) else t
-                    for f in WORD_FIELDS for t in index.reader.lexicon(f)})
-    for term in terms:
-        entries["w\t" + term] = _postings(index, word_query(term))
-    for gram in index.reader.lexicon("grams"):
-        gram = gram.decode("utf-8") if isinstance(gram, bytes) else gram
-        entries["g\t" + gram] = _postings(index, gram_query(gram))
+    fields = {f: field_scores(index, f, BOOSTS[f]) for f in WORD_FIELDS}
+    for term in sorted({t for scores in fields.values() for t in scores}):
+        entries["w\t" + term] = _summed([scores[term] for scores in fields.values() if term in scores])
+    for gram, postings in field_scores(index, "grams", GRAM_BOOST).items():
+        entries["g\t" + gram] = _flat(postings)
     for group in index.meta["synonyms"]:
         for key in group:
             entries["s\t" + key] = group
@@ -754,9 +811,11 @@ def site_entries(index: Index) -> dict[str, object]:
         tags = word_tags([key], names, synonyms)[0]
         if tags:
             entries["e\t" + key] = tags
-    for tag in sorted({t for tags in names.values() for t in tags}):
-        if ("tags", tag) in index.reader:
-            entries["t\t" + tag] = _postings(index, tag_query(tag))
+    wanted = {t for tags in names.values() for t in tags}
+    tagged = field_scores(index, "tags", TAG_BOOST, only=wanted)
+    for tag in sorted(wanted):
+        if tag in tagged:
+            entries["t\t" + tag] = _flat(tagged[tag])
     for kind, names in index.meta["filters"].items():
         for name, ident in names.items():
             entries[f"n\t{kind}\t{name}"] = ident
@@ -767,13 +826,53 @@ def site_entries(index: Index) -> dict[str, object]:
     return entries
 
 
-def _postings(index: Index, query) -> list[float]:
-    """[docnum, score, docnum, score, …] exactly as Whoosh scores this leaf query."""
+def field_scores(index: Index, field: str, boost: float, only: set[str] | None = None) -> dict[str, list]:
+    """Term → [(docnum, score), …] for every term of ``field`` (or only those in ``only``), each
+    score computed as Whoosh's BM25F term matcher computes it (same function, same arguments:
+    the term's idf, its weight in the clause, the clause's field length, the field's average
+    length) and multiplied by the query boost as Whoosh's boost wrapper does."""
+    from whoosh.scoring import bm25
+
+    searcher, reader = index.searcher, index.reader
+    weighting = searcher.weighting
+    b = weighting._field_B.get(field, weighting.B)
+    k1 = weighting.K1
+    avgfl = searcher.avg_field_length(field) or 1
+    lengths = [reader.doc_field_length(n, field, 1) for n in range(reader.doc_count_all())]
+    out: dict[str, list] = {}
+    for btext in reader.lexicon(field):
+        term = btext.decode("utf-8") if isinstance(btext, bytes) else btext
+        if only is not None and term not in only:
+            continue
+        idf = searcher.idf(field, btext)
+        postings = []
+        m = reader.postings(field, btext)
+        while m.is_active():
+            docnum = m.id()
+            score = bm25(idf, m.weight(), lengths[docnum], avgfl, b, k1)
+            postings.append((docnum, score * boost if boost != 1.0 else score))
+            m.next()
+        out[term] = postings
+    return out
+
+
+def _summed(lists: list[list]) -> list[float]:
+    """Postings of one word in several fields, as Whoosh's Or adds them (field by field, in
+    docnum order), flattened."""
+    if len(lists) == 1:
+        return _flat(lists[0])
+    total: dict[int, float] = {}
+    for postings in lists:
+        for docnum, score in postings:
+            total[docnum] = total[docnum] + score if docnum in total else score
+    return _flat(sorted(total.items()))
+
+
+def _flat(postings) -> list[float]:
+    """[docnum, score, docnum, score, …] with scores rounded as the browser receives them."""
     flat: list[float] = []
-    matcher = query.matcher(index.searcher)
-    while matcher.is_active():
-        flat += [matcher.id(), round(matcher.score(), 6)]
-        matcher.next()
+    for docnum, score in postings:
+        flat += [docnum, round(score, 6)]
     return flat
 
 

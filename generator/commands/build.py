@@ -102,9 +102,11 @@ def build_all(config_path: Path, site_dir: str | None, index_dir: Path, policies
     remove_abandoned_staging(index_dir)
     search = search_module()
     with staging(target_site) as site_tmp, staging(index_dir) as index_tmp:
-        build_site(config, corpus, site_tmp)
-        print(f"站点已生成（{time.perf_counter() - started:.1f} 秒）", flush=True)
+        # The index first: the site's browser search data is read from this same generation
+        # (one Whoosh build per build); it is published only after the site is swapped in.
         generation = build_search_generation(search, corpus, index_tmp, index_dir)
+        build_site(config, corpus, site_tmp, generation.path if generation is not None else None)
+        print(f"站点已生成（{time.perf_counter() - started:.1f} 秒）", flush=True)
         swap_in(site_tmp, target_site)
         if generation is not None and generation.rebuilt:
             search.publish(generation.path, index_dir)
@@ -145,13 +147,16 @@ def plugin_of(config):
         raise SystemExit(f"配置文件中未启用 {PLUGIN_NAME} 插件（plugins: - {PLUGIN_NAME}）") from None
 
 
-def build_site(config, corpus: Corpus, site_tmp: Path) -> None:
-    """``mkdocs build`` in this process, into ``site_tmp``, with the corpus already validated."""
+def build_site(config, corpus: Corpus, site_tmp: Path, search_generation: Path | None = None) -> None:
+    """``mkdocs build`` in this process, into ``site_tmp``, with the corpus already validated
+    (and its search index generation already built, which the site's search data is read from)."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
     config.site_dir = str(site_tmp)
-    plugin_of(config).preloaded = corpus
+    plugin = plugin_of(config)
+    plugin.preloaded = corpus
+    plugin.search_generation = search_generation
     try:
         build(config)
     except MkDocsException as exc:

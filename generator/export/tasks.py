@@ -1,5 +1,5 @@
 """The 任务分解表: every clause that names responsible units, as a workbook (one sheet for the
-whole corpus, one per unit) or as CSV, for unit offices that keep their 台账 in Excel or WPS."""
+whole corpus, one per unit up to ``MAX_UNIT_SHEETS`` units) or as CSV, for unit offices that keep their 台账 in Excel or WPS."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.cell import WriteOnlyCell
 
 from .. import urls
 from ..corpus import Clause, Corpus
@@ -41,11 +41,16 @@ class TaskRow:
 def task_rows(corpus: Corpus, base_url: str = "", unit_id: str | None = None) -> list[TaskRow]:
     """One row per clause with responsible units, in corpus order (or only ``unit_id``'s)."""
     if unit_id is None:
-        wanted = {c.ref for clauses in corpus.clauses_by_unit.values() for c in clauses}
-        clauses = [c for ref, c in corpus.clauses.items() if ref in wanted]
+        clauses = _task_clauses(corpus)
     else:
         clauses = corpus.clauses_by_unit.get(unit_id, [])
     return [_row(corpus, c, base_url) for c in clauses]
+
+
+def _task_clauses(corpus: Corpus) -> list[Clause]:
+    """Every clause with responsible units, in corpus order."""
+    wanted = {c.ref for clauses in corpus.clauses_by_unit.values() for c in clauses}
+    return [c for ref, c in corpus.clauses.items() if ref in wanted]
 
 
 def _row(corpus: Corpus, clause: Clause, base_url: str) -> TaskRow:
@@ -100,14 +105,32 @@ def sheet_title(name: str, taken: set[str]) -> str:
     return title
 
 
+# Beyond this many units with tasks the workbook holds the whole table only: thousands of
+# sheets (one per unit at a province's scale) make the sheet tabs unusable and the file slow to
+# open, while the whole table's filter on 牵头单位/参与单位 gives any one unit's rows, and each
+# unit's page on the site lists its tasks.
+MAX_UNIT_SHEETS = 100
+
+
+def unit_sheet_ids(corpus: Corpus) -> list[str]:
+    """The units that get a sheet of their own (none when there are too many for sheets)."""
+    units = _units_in_order(corpus)
+    return units if len(units) <= MAX_UNIT_SHEETS else []
+
+
 def tasks_workbook(corpus: Corpus, base_url: str = "") -> Workbook:
-    wb = Workbook()
+    """Written in openpyxl's write-only mode (rows streamed out as the file is saved, not held
+    as cell objects): the whole table has one row per clause with units, tens of thousands at
+    a province's scale."""
+    wb = Workbook(write_only=True)
+    styles = _Styles(base_url.startswith(("http://", "https://")))
     taken: set[str] = set()
-    _fill_sheet(wb.active, sheet_title(ALL_SHEET, taken), task_rows(corpus, base_url), base_url)
-    for unit_id in _units_in_order(corpus):
-        ws = wb.create_sheet()
-        _fill_sheet(ws, sheet_title(_unit_name(corpus, unit_id), taken),
-                    task_rows(corpus, base_url, unit_id), base_url)
+    rows = task_rows(corpus, base_url)
+    _fill_sheet(wb.create_sheet(sheet_title(ALL_SHEET, taken)), rows, styles)
+    by_ref = dict(zip((c.ref for c in _task_clauses(corpus)), rows))
+    for unit_id in unit_sheet_ids(corpus):
+        unit_rows = [by_ref[c.ref] for c in corpus.clauses_by_unit.get(unit_id, [])]
+        _fill_sheet(wb.create_sheet(sheet_title(_unit_name(corpus, unit_id), taken)), unit_rows, styles)
     return wb
 
 
@@ -118,29 +141,43 @@ def _units_in_order(corpus: Corpus) -> list[str]:
     return known + sorted(u for u in having if u not in corpus.units)
 
 
-def _fill_sheet(ws: Worksheet, title: str, rows: list[TaskRow], base_url: str) -> None:
-    ws.title = title
-    ws.append(HEADERS)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="F2E6D9")
-        cell.alignment = Alignment(vertical="center", horizontal="center")
-    for row in rows:
-        ws.append(astuple(row))
-        for cell in ws[ws.max_row]:
-            cell.data_type = "s"  # text from the data is never a formula, even if it starts with "="
-    for index, (header, width) in enumerate(zip(HEADERS, WIDTHS), start=1):
-        letter = get_column_letter(index)
-        ws.column_dimensions[letter].width = width
-        if header in WRAPPED:
-            for cell in ws[letter][1:]:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-    if base_url.startswith(("http://", "https://")):
-        for cell in ws[get_column_letter(len(HEADERS))][1:]:
-            cell.hyperlink = cell.value
-            cell.style = "Hyperlink"
+class _Styles:
+    """The cell styles of every sheet, made once (write-only cells take them at creation)."""
+
+    def __init__(self, hyperlinks: bool):
+        self.header_font = Font(bold=True)
+        self.header_fill = PatternFill("solid", fgColor="F2E6D9")
+        self.header_alignment = Alignment(vertical="center", horizontal="center")
+        self.wrapped = Alignment(wrap_text=True, vertical="top")
+        self.hyperlinks = hyperlinks
+
+
+def _fill_sheet(ws, rows: list[TaskRow], styles: _Styles) -> None:
+    """Column widths, frozen header and filter first: a write-only sheet takes them before rows."""
+    for index, width in enumerate(WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(HEADERS))}{max(len(rows) + 1, 2)}"
+    header = []
+    for value in HEADERS:
+        cell = WriteOnlyCell(ws, value=value)
+        cell.font, cell.fill, cell.alignment = styles.header_font, styles.header_fill, styles.header_alignment
+        header.append(cell)
+    ws.append(header)
+    wrapped = [h in WRAPPED for h in HEADERS]
+    last = len(HEADERS) - 1
+    for row in rows:
+        cells = []
+        for i, value in enumerate(astuple(row)):
+            cell = WriteOnlyCell(ws, value=value)
+            cell.data_type = "s"  # text from the data is never a formula, even if it starts with "="
+            if wrapped[i]:
+                cell.alignment = styles.wrapped
+            if i == last and styles.hyperlinks:
+                cell.hyperlink = value
+                cell.style = "Hyperlink"
+            cells.append(cell)
+        ws.append(cells)
 
 
 def write_tasks_xlsx(corpus: Corpus, target: Path, base_url: str = "") -> None:
