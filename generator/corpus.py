@@ -520,8 +520,9 @@ class _RefChecker:
 
 
 def _check_standard(corpus: Corpus, checker: _RefChecker, std: IndicatorStandardFile) -> list[Problem]:
+    """Totals, caps, unique ids and withdrawal targets of one standard (references go to the
+    checker's own list)."""
     f = corpus.source_file(std)
-    problems = checker.problems
     found: list[Problem] = []
     checker.one(f, ("document",), std.document, "documents")
     checker.many(f, ("evaluated_roles",), std.evaluated_roles, "roles")
@@ -568,8 +569,7 @@ def _check_standard(corpus: Corpus, checker: _RefChecker, std: IndicatorStandard
                 and s.edition.year == std.edition.year and s is not std]
         if same and corpus.source_file(same[0]).display < f.display:
             found.append(f.problem(("edition", "year"), f"系列 {std.edition.series} 已有 {std.edition.year} 年版本（{same[0].id}）"))
-    problems.extend(found)
-    return []
+    return found
 
 
 def _num(value: float) -> str:
