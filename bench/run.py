@@ -300,9 +300,10 @@ def stage_browser(work: Path, queries=("一把手 约谈", "述责述廉述德")
 # --------------------------------------------------------------------------- serve
 
 
-def serve_latency(work: Path, env, timeout: float = 600) -> dict:
+def serve_latency(work: Path, env, timeout: float = 600, dirty: bool = True) -> dict:
     """``mkdocs serve`` on the project's configuration; one provision edited; seconds until the
-    page served shows the edit."""
+    page served shows the edit. ``dirty``: with ``--dirty`` (what ``policykb serve`` runs: only
+    pages whose Markdown changed are rendered again); otherwise MkDocs renders every page."""
     import yaml
 
     project = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
@@ -317,7 +318,7 @@ def serve_latency(work: Path, env, timeout: float = 600) -> dict:
     port = 18000 + os.getpid() % 1000
     target = work / "policies" / "documents" / "guangming-zhuti-zeren-banfa.yaml"
     original = target.read_text(encoding="utf-8")
-    proc = subprocess.Popen([MKDOCS, "serve", "-f", str(config), "-a", f"127.0.0.1:{port}"],
+    proc = subprocess.Popen([MKDOCS, "serve", *(["--dirty"] if dirty else []), "-f", str(config), "-a", f"127.0.0.1:{port}"],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
     page_url = f"http://127.0.0.1:{port}/documents/guangming-zhuti-zeren-banfa/"

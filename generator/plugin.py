@@ -11,9 +11,13 @@ page is built but left out of the navigation, and reached from those indexes.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import json
 import logging
+import os
 import sys
+import threading
 from pathlib import Path
 
 from mkdocs.config import base
@@ -51,9 +55,25 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         # Set by ``policykb build``: the search index generation it built for this corpus, which
         # the browser's search data is read from instead of building a second index.
         self.search_generation: Path | None = None
+        # Under ``mkdocs serve`` the plugin lives across rebuilds (it has on_startup): what each
+        # generated page was last built from, so a dirty rebuild renders only the pages whose
+        # Markdown (or the navigation and theme around it) changed.
+        self.serving = False
+        self.built: dict[str, str] = {}
+        self.pending: dict[str, str] = {}
+        self.artefacts: threading.Thread | None = None
+        self.artefacts_lock = threading.Lock()
+
+    def on_startup(self, *, command, dirty) -> None:
+        self.serving = command == "serve"
+        self.built, self.pending = {}, {}
+
+    policies_override: Path | None = None  # ``policykb serve --policies``
 
     def policies_root(self, config) -> Path:
         """The data directory, relative to mkdocs.yml unless given as an absolute path."""
+        if self.policies_override is not None:
+            return self.policies_override
         return (Path(config.config_file_path).parent / self.config.policies_dir).resolve()
 
     # ---- configuration: load the corpus, register the site's own assets and theme overrides
@@ -75,16 +95,26 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
     def on_files(self, files: Files, *, config) -> Files:
         handwritten = sorted(f.src_uri for f in files.documentation_pages() if "/" not in f.src_uri)
         nav_sources = {p.src_path for p in nav_pages(self.pages)}
+        config.nav = navigation(self.pages, handwritten)
+        surroundings = page_surroundings(config)
+        self.pending = {}
         for page in self.pages:
             inclusion = InclusionLevel.INCLUDED if page.src_path in nav_sources else InclusionLevel.NOT_IN_NAV
             existing = files.get_file_from_path(page.src_path)
             if existing is not None:
                 files.remove(existing)  # generated pages win over stale copies in docs/
-            files.append(File.generated(config, page.src_path, content=page.markdown, inclusion=inclusion))
+            file = GeneratedPage.generated(config, page.src_path, content=page.markdown, inclusion=inclusion)
+            digest = hashlib.sha256(f"{surroundings}\n{page.markdown}".encode()).hexdigest()
+            file.unchanged = self.built.get(page.src_path) == digest
+            self.pending[page.src_path] = digest
+            files.append(file)
         for asset in site_assets():
             files.append(File.generated(config, ASSET_PREFIX + asset.name, abs_src_path=str(asset)))
-        config.nav = navigation(self.pages, handwritten)
         return files
+
+    def on_build_error(self, *, error) -> None:
+        # Pages may be half written: the next build renders every page again.
+        self.built, self.pending = {}, {}
 
     # ---- serve: rebuild when data changes
 
@@ -97,13 +127,69 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
 
     def on_post_build(self, *, config) -> None:
         site_dir = Path(config.site_dir)
+        rebuild = self.serving and bool(self.built)
+        self.built, self.pending = self.pending, {}
+        if not rebuild:
+            self.write_artefacts(site_dir)
+            return
+        # A rebuild under ``mkdocs serve``: the edited page is served now; the browser's search
+        # data and the downloads (cached by their inputs, so usually only linked in) follow in
+        # the background, one such update at a time.
+        log.info("policykb: 检索数据与下载文件在后台更新")
+        self.artefacts = threading.Thread(target=self._artefacts_in_background, args=(site_dir, self.corpus),
+                                          name="policykb-artefacts", daemon=True)
+        self.artefacts.start()
+
+    def on_shutdown(self) -> None:
+        # MkDocs keeps this instance for later builds in the same process: forget this session.
+        if self.artefacts is not None:
+            self.artefacts.join()
+        self.serving, self.built, self.pending, self.artefacts = False, {}, {}, None
+
+    def _artefacts_in_background(self, site_dir: Path, corpus: Corpus) -> None:
+        with self.artefacts_lock:
+            try:
+                self.write_artefacts(site_dir, corpus)
+            except Exception as exc:  # a dev server keeps serving; the next rebuild tries again
+                log.warning("policykb: 检索数据或下载文件未能更新：%s", exc)
+
+    def write_artefacts(self, site_dir: Path, corpus: Corpus | None = None) -> None:
+        """The browser's search data and the downloads, written into the built site."""
+        corpus = corpus or self.corpus
         search = optional_module("generator.search")
         if search is not None and hasattr(search, "write_site_search"):
             generation, self.search_generation = self.search_generation, None
-            search.write_site_search(self.corpus, site_dir, generation=generation)
+            search.write_site_search(corpus, site_dir, generation=generation)
         exports = optional_module("generator.export.site")
         if exports is not None and hasattr(exports, "write_downloads"):
-            exports.write_downloads(self.corpus, site_dir)
+            exports.write_downloads(corpus, site_dir)
+
+
+class GeneratedPage(File):
+    """A generated page that tells MkDocs' dirty builds (``mkdocs serve --dirty``, which
+    ``policykb serve`` uses) whether it changed: MkDocs treats every in-memory file as
+    modified, which would render every page again on each rebuild."""
+
+    unchanged = False  # built before from the same Markdown, navigation and theme
+
+    def is_modified(self) -> bool:
+        return not self.unchanged or not os.path.isfile(self.abs_dest_path)
+
+
+def page_surroundings(config) -> str:
+    """What every page's HTML depends on besides its own Markdown: the navigation, the site's
+    name and address, and the theme overrides and site assets (by name, size and time)."""
+    parts = [json.dumps(config.nav, ensure_ascii=False), config.site_name or "", config.site_url or ""]
+    for folder in (THEME, ASSETS):
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    stat = path.stat()
+                    parts.append(f"{path.relative_to(folder)}:{stat.st_size}:{stat.st_mtime_ns}")
+    if config.config_file_path and os.path.isfile(config.config_file_path):
+        stat = os.stat(config.config_file_path)
+        parts.append(f"config:{stat.st_size}:{stat.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def load_or_abort(root: Path) -> Corpus:

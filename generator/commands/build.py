@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import functools
-import http.server
 import importlib
 import logging
 import os
@@ -60,31 +58,40 @@ def cmd_build(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    """MkDocs' development server on 127.0.0.1, watching ``policies/``: after an edit only the
+    pages whose Markdown changed are rendered again (a dirty rebuild, which the plugin makes
+    exact for generated pages), so the edited page is served within seconds even for a large
+    corpus; search data and downloads follow in the background."""
     if not 0 < args.port < 65536:
         print(f"用法错误：端口无效：{args.port}", file=sys.stderr)
         return 2
-    code = cmd_build(args)
-    if code:
-        return code
-    site_dir = resolve_site_dir(Path(args.config), args.site_dir)
-    handler = functools.partial(QuietHandler, directory=str(site_dir))
+    config_path = Path(args.config)
+    if not config_path.is_file():
+        print(f"用法错误：配置文件不存在：{args.config}", file=sys.stderr)
+        return 2
+    from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import Abort
+
+    config = load_mkdocs_config(config_path, None, None)
+    for handler in logging.getLogger("mkdocs").handlers:
+        if getattr(handler, "_policykb", False):
+            handler.addFilter(_not_the_dirty_build_warning)
+    if args.policies is not None:
+        # The plugin instance lives across the server's rebuilds (MkDocs keeps plugins that
+        # have on_startup), and each rebuild reloads its options from the file: keep the override.
+        plugin_of(config).policies_override = Path(args.policies).resolve()
+    print(f"站点将在 http://127.0.0.1:{args.port}/ 提供（修改数据后自动重建），按 Ctrl+C 停止。", flush=True)
     try:
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler)
+        serve(str(config_path), livereload=True, build_type="dirty", dev_addr=f"127.0.0.1:{args.port}")
+    except Abort:
+        return 1  # the plugin has printed why (data errors with their locations)
     except OSError as exc:
         print(f"无法在 127.0.0.1:{args.port} 上提供站点：{exc.strerror}（可用 --port 换一个端口）", file=sys.stderr)
         return 1
-    print(f"站点已在 http://127.0.0.1:{args.port}/ 提供，按 Ctrl+C 停止。", flush=True)
-    with server:
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            print("已停止。")
-    return 0
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args) -> None:  # noqa: A002 - http.server API
+    except KeyboardInterrupt:
         pass
+    print("已停止。")
+    return 0
 
 
 # --------------------------------------------------------------------------- the build
@@ -157,10 +164,13 @@ def build_site(config, corpus: Corpus, site_tmp: Path, search_generation: Path |
     plugin = plugin_of(config)
     plugin.preloaded = corpus
     plugin.search_generation = search_generation
+    config.plugins.on_startup(command="build", dirty=False)
     try:
         build(config)
     except MkDocsException as exc:
         raise SystemExit(f"站点构建失败：{exc}") from None
+    finally:
+        config.plugins.on_shutdown()
 
 
 def build_search_generation(search, corpus: Corpus, index_tmp: Path, index_dir: Path):
@@ -250,6 +260,12 @@ def swap_in(built: Path, target: Path) -> None:
     built.mkdir()
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _not_the_dirty_build_warning(record: logging.LogRecord) -> bool:
+    """MkDocs warns on every dirty rebuild that navigation may be stale; the plugin marks exactly
+    the pages that changed (the navigation included), so the warning says nothing here."""
+    return "'dirty' build" not in record.getMessage()
 
 
 def _quiet_mkdocs_logging() -> None:
