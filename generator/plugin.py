@@ -110,7 +110,19 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             files.append(file)
         for asset in site_assets():
             files.append(File.generated(config, ASSET_PREFIX + asset.name, abs_src_path=str(asset)))
+        self.pages = []  # the Markdown now lives in the files only (dropped once each page is written)
         return files
+
+    def on_post_page(self, output: str, *, page, config) -> str:
+        """A written page's Markdown, HTML and table of contents are read by nothing later in
+        the build (other pages use its title, URL and anchor ids, which stay): at ~20,000
+        pages, holding them until the build ends is most of the build's memory."""
+        if isinstance(page.file, GeneratedPage):
+            page.file._content = ""
+            page.markdown = ""
+            page.content = None
+            page.toc = []
+        return output
 
     def on_build_error(self, *, error) -> None:
         # Pages may be half written: the next build renders every page again.
