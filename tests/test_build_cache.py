@@ -100,3 +100,30 @@ def test_dirty_rebuild_renders_only_the_pages_whose_markdown_changed(project):
     assert untouched.read_text(encoding="utf-8").endswith("<!--old-->")  # not rendered again
     tasks_csv = project / "site" / "downloads" / "tasks.csv"
     assert "系统的理论教育" in tasks_csv.read_text(encoding="utf-8-sig")
+
+
+def test_pdf_workers_render_the_same_handouts_as_this_process(project, monkeypatch):
+    import subprocess
+
+    from generator.export.handout import handout_html, handout_of, pdf_of_html
+
+    corpus = load_corpus(project / "policies")
+    html = handout_html(handout_of(corpus, sorted(corpus.studies)[0]))
+    other = html.replace("</body>", "<p>第二份</p></body>")
+    monkeypatch.setattr(export_site.PdfWorkers, "MIN_PDFS", 1)
+    monkeypatch.setattr(export_site.os, "cpu_count", lambda: 2)
+    workers = export_site.PdfWorkers([html, other])
+    try:
+        assert len(workers.procs) == 2  # one worker process per CPU
+        pdfs = workers.results()
+    finally:
+        workers.close()
+
+    def text(pdf: bytes) -> str:
+        path = project / "h.pdf"
+        path.write_bytes(pdf)
+        return subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+
+    assert set(pdfs) == {html, other}
+    assert text(pdfs[html]) == text(pdf_of_html(html))
+    assert "第二份" in text(pdfs[other]) and "第二份" not in text(pdfs[html])

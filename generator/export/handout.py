@@ -7,6 +7,7 @@ same gathering, so the page and the PDF always quote the same text.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -149,11 +150,15 @@ def local_only_fetcher():
 
 
 def handout_pdf(handout: Handout, site_url: str = "") -> bytes:
+    return pdf_of_html(handout_html(handout, site_url))
+
+
+def pdf_of_html(html: str) -> bytes:
+    """A handout's HTML (``handout_html``) rendered to PDF."""
     from weasyprint import HTML
 
     import gc
 
-    html = handout_html(handout, site_url)
     pdf = HTML(string=html, base_url=str(TEMPLATES / "handout") + "/",
                url_fetcher=local_only_fetcher()).write_pdf()
     # WeasyPrint leaves each document's font data (~90 MiB with Noto CJK) in reference cycles
@@ -166,3 +171,19 @@ def write_handout_pdf(handout: Handout, target: Path, site_url: str = "") -> Non
     data = handout_pdf(handout, site_url)
     with atomic_output(Path(target)) as temp:
         temp.write_bytes(data)
+
+
+def render_job(job: Path) -> None:
+    """Worker side of ``generator.export.site.PdfWorkers``: ``job`` holds a JSON list of handout
+    HTML; the PDF of item ``k`` is written beside it as ``<job stem>-<k>.pdf``."""
+    job = Path(job)
+    for k, html in enumerate(json.loads(job.read_text(encoding="utf-8"))):
+        data = pdf_of_html(html)
+        with atomic_output(job.with_name(f"{job.stem}-{k}.pdf")) as temp:
+            temp.write_bytes(data)
+
+
+if __name__ == "__main__":
+    import sys
+
+    render_job(Path(sys.argv[1]))
