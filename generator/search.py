@@ -17,6 +17,7 @@ import json
 import os
 import shutil
 import time
+from collections import deque
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -761,9 +762,9 @@ def _write_site_data(generation: Path, target: Path) -> None:
     staging.mkdir(parents=True)
     try:
         lexicon = [k[2:] for k in entries if k.startswith("w\t")]
-        post_shards = _shard_count(sum(len(k) + len(json.dumps(v)) for k, v in entries.items()), POST_SHARD_BYTES)
+        post_shards = _shard_count(sum(len(k) + _plain_length(v) for k, v in entries.items()), POST_SHARD_BYTES)
         lex_shards = _shard_count(sum(len(t.encode()) + 3 for t in lexicon), LEX_SHARD_BYTES)
-        _write_buckets(staging / "post", entries.items(), lambda kv: shard_of(kv[0], post_shards), dict, post_shards)
+        _write_encoded_buckets(staging / "post", entries.items(), lambda kv: shard_of(kv[0], post_shards), post_shards)
         _write_buckets(staging / "lex", ((t, None) for t in sorted(lexicon)), lambda kv: shard_of(kv[0][0], lex_shards),
                        lambda kvs: [k for k, _ in kvs], lex_shards)
         (staging / "docs").mkdir()
@@ -796,13 +797,24 @@ def site_entries(index: Index) -> dict[str, object]:
     """Every key the browser may look up: postings with Whoosh's scores, synonyms, filters.
 
     Scores are read from the postings in one pass over each field's lexicon (``field_scores``)
-    rather than by a query per term: the same numbers, without a matcher tree per term."""
+    rather than by a query per term: the same numbers, without a matcher tree per term. Each
+    postings list is kept as its JSON text (``Encoded``): at a province's scale the lists as
+    Python numbers would take over a GiB."""
     entries: dict[str, object] = {}
-    fields = {f: field_scores(index, f, BOOSTS[f]) for f in WORD_FIELDS}
-    for term in sorted({t for scores in fields.values() for t in scores}):
-        entries["w\t" + term] = _summed([scores[term] for scores in fields.values() if term in scores])
-    for gram, postings in field_scores(index, "grams", GRAM_BOOST).items():
-        entries["g\t" + gram] = _flat(postings)
+    titles = {term: (ids, scores) for term, ids, scores in field_scores(index, "title", BOOSTS["title"])}
+    pending = deque(sorted(titles))  # title terms not yet written, in lexicon order
+    for term, ids, scores in field_scores(index, "text", BOOSTS["text"]):
+        while pending and pending[0] < term:
+            only = pending.popleft()
+            entries["w\t" + only] = _encoded(*titles.pop(only))
+        if pending and pending[0] == term:
+            pending.popleft()
+            ids, scores = _summed(titles.pop(term), (ids, scores))
+        entries["w\t" + term] = _encoded(ids, scores)
+    for only in pending:
+        entries["w\t" + only] = _encoded(*titles.pop(only))
+    for gram, ids, scores in field_scores(index, "grams", GRAM_BOOST):
+        entries["g\t" + gram] = _encoded(ids, scores)
     for group in index.meta["synonyms"]:
         for key in group:
             entries["s\t" + key] = group
@@ -812,10 +824,10 @@ def site_entries(index: Index) -> dict[str, object]:
         if tags:
             entries["e\t" + key] = tags
     wanted = {t for tags in names.values() for t in tags}
-    tagged = field_scores(index, "tags", TAG_BOOST, only=wanted)
+    tagged = {tag: _encoded(ids, scores) for tag, ids, scores in field_scores(index, "tags", TAG_BOOST, only=wanted)}
     for tag in sorted(wanted):
         if tag in tagged:
-            entries["t\t" + tag] = _flat(tagged[tag])
+            entries["t\t" + tag] = tagged[tag]
     for kind, names in index.meta["filters"].items():
         for name, ident in names.items():
             entries[f"n\t{kind}\t{name}"] = ident
@@ -826,11 +838,14 @@ def site_entries(index: Index) -> dict[str, object]:
     return entries
 
 
-def field_scores(index: Index, field: str, boost: float, only: set[str] | None = None) -> dict[str, list]:
-    """Term → [(docnum, score), …] for every term of ``field`` (or only those in ``only``), each
-    score computed as Whoosh's BM25F term matcher computes it (same function, same arguments:
-    the term's idf, its weight in the clause, the clause's field length, the field's average
-    length) and multiplied by the query boost as Whoosh's boost wrapper does."""
+def field_scores(index: Index, field: str, boost: float, only: set[str] | None = None):
+    """(term, docnums, scores) for every term of ``field`` (or only those in ``only``), in
+    lexicon order, each score computed as Whoosh's BM25F term matcher computes it (same
+    function, same arguments: the term's idf, its weight in the clause, the clause's field
+    length, the field's average length) and multiplied by the query boost as Whoosh's boost
+    wrapper does."""
+    from array import array
+
     from whoosh.scoring import bm25
 
     searcher, reader = index.searcher, index.reader
@@ -839,41 +854,35 @@ def field_scores(index: Index, field: str, boost: float, only: set[str] | None =
     k1 = weighting.K1
     avgfl = searcher.avg_field_length(field) or 1
     lengths = [reader.doc_field_length(n, field, 1) for n in range(reader.doc_count_all())]
-    out: dict[str, list] = {}
     for btext in reader.lexicon(field):
         term = btext.decode("utf-8") if isinstance(btext, bytes) else btext
         if only is not None and term not in only:
             continue
         idf = searcher.idf(field, btext)
-        postings = []
+        ids, scores = array("l"), array("d")
         m = reader.postings(field, btext)
         while m.is_active():
             docnum = m.id()
             score = bm25(idf, m.weight(), lengths[docnum], avgfl, b, k1)
-            postings.append((docnum, score * boost if boost != 1.0 else score))
+            ids.append(docnum)
+            scores.append(score * boost if boost != 1.0 else score)
             m.next()
-        out[term] = postings
-    return out
+        yield term, ids, scores
 
 
-def _summed(lists: list[list]) -> list[float]:
-    """Postings of one word in several fields, as Whoosh's Or adds them (field by field, in
-    docnum order), flattened."""
-    if len(lists) == 1:
-        return _flat(lists[0])
-    total: dict[int, float] = {}
-    for postings in lists:
-        for docnum, score in postings:
-            total[docnum] = total[docnum] + score if docnum in total else score
-    return _flat(sorted(total.items()))
+def _summed(a, b):
+    """One word's postings in two fields, added as Whoosh's Or adds them (a clause in both
+    scores the sum), in docnum order."""
+    total: dict[int, float] = dict(zip(*a))
+    for docnum, score in zip(*b):
+        total[docnum] = total[docnum] + score if docnum in total else score
+    ordered = sorted(total.items())
+    return [d for d, _ in ordered], [s for _, s in ordered]
 
 
-def _flat(postings) -> list[float]:
-    """[docnum, score, docnum, score, …] with scores rounded as the browser receives them."""
-    flat: list[float] = []
-    for docnum, score in postings:
-        flat += [docnum, round(score, 6)]
-    return flat
+def _encoded(ids, scores) -> Encoded:
+    """[docnum, score, docnum, score, …] as compact JSON, scores rounded as the browser receives them."""
+    return Encoded("[" + ",".join(f"{d},{json.dumps(round(s, 6))}" for d, s in zip(ids, scores)) + "]")
 
 
 def _doc_row(fields: dict) -> list:
@@ -887,6 +896,32 @@ def _shard_count(total: int, target: int) -> int:
     while total / count > target:
         count *= 2
     return count
+
+
+class Encoded(str):
+    """A value already written as compact JSON (a postings list: numbers only)."""
+
+
+def _plain_length(value) -> int:
+    """``len(json.dumps(value))`` with json's default separators (", "), as shard sizes have
+    always been counted; for an Encoded list of numbers, its compact text plus one space per comma."""
+    return len(value) + value.count(",") if isinstance(value, Encoded) else len(json.dumps(value))
+
+
+def _compact(value) -> str:
+    return value if isinstance(value, Encoded) else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _write_encoded_buckets(folder: Path, items, bucket_of, count: int) -> None:
+    """Shards as JSON objects, byte for byte what ``json.dumps(dict(bucket))`` compact would
+    write, from values that are (mostly) JSON text already."""
+    folder.mkdir()
+    buckets: list[list] = [[] for _ in range(count)]
+    for item in items:
+        buckets[bucket_of(item)].append(item)
+    for i, bucket in enumerate(buckets):
+        body = ",".join(f"{json.dumps(k, ensure_ascii=False)}:{_compact(v)}" for k, v in bucket)
+        (folder / f"{i}.json").write_text("{" + body + "}", encoding="utf-8")
 
 
 def _write_buckets(folder: Path, items, bucket_of, shape, count: int) -> None:
