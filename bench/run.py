@@ -365,7 +365,10 @@ def measure(size: str, seed: int, out: Path, timeout: float, serve: bool, browse
     work = out / "work" / size
     work.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "XDG_CACHE_HOME": str(work / "cache"), "PYTHONWARNINGS": "ignore"}
-    shutil.rmtree(work / "cache", ignore_errors=True)
+    # Every run measures a cold build: no caches, no index or site from an earlier run (an
+    # unchanged index is not rebuilt, and would hide the index build's cost).
+    for old in ("cache", "search_index", "site"):
+        shutil.rmtree(work / old, ignore_errors=True)
     generate(size, seed, work / "policies")
     r: dict = {"size": size}
     log = lambda msg: print(f"[{size}] {msg}", file=sys.stderr, flush=True)  # noqa: E731
