@@ -39,19 +39,25 @@ class Page:
         return urls.page_source(self.url)
 
 
+def template_environment(*, autoescape: bool) -> jinja2.Environment:
+    """Jinja2 over generator/templates/: autoescaped for HTML outputs (handouts), not for the
+    Markdown the views write, which escapes data itself (``make_environment``)."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=not autoescape,
+        autoescape=autoescape,
+    )
+
+
 def make_environment() -> jinja2.Environment:
     """The Jinja2 environment every view renders with (Markdown output, so no autoescape:
     views must pass text through the ``md`` filter, which escapes HTML and Markdown)."""
     from . import render
 
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        autoescape=False,
-    )
+    env = template_environment(autoescape=False)
     render.install(env)
     return env
 

@@ -17,10 +17,10 @@ import jinja2
 from .. import urls
 from ..corpus import Clause, Corpus, squash
 from ..model import Excerpt, Provision, StudySessionFile, Term
+from ..pages import TEMPLATES, template_environment
 from . import UnknownEntity
 from .files import atomic_output
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 _NON_SPACE = re.compile(r"\S")
 
 
@@ -116,13 +116,7 @@ def _passages(provision: Provision, prefix: str, depth: int):
 
 def _environment() -> jinja2.Environment:
     """HTML output, so autoescape: every value from the data is escaped by Jinja2 itself."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        undefined=jinja2.StrictUndefined,
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = template_environment(autoescape=True)
     env.filters["paragraphs"] = paragraphs
     return env
 

@@ -191,6 +191,25 @@ def chunks(items: Sequence[T], size: int = PAGE_SIZE) -> list[Sequence[T]]:
     return [items[i:i + size] for i in range(0, len(items), size)] or [items[:0]]
 
 
+@dataclass(frozen=True)
+class Slice:
+    """One page of a long listing: its items, its URL and its 上一页/下一页 line."""
+
+    number: int
+    items: Sequence
+    url: str
+    pager: str
+    start: int  # position of its first item in the whole listing
+
+
+def paged(items: Sequence[T], first_url: str) -> Iterator[Slice]:
+    """A long listing as pages of at most PAGE_SIZE items, the first at ``first_url``."""
+    groups = chunks(items)
+    for number, group in enumerate(groups, start=1):
+        yield Slice(number, group, urls.paged(first_url, number), pager(first_url, number, len(groups)),
+                    (number - 1) * PAGE_SIZE)
+
+
 def pager(first_url: str, page: int, count: int) -> str:
     """The 上一页/下一页 line of a paged listing (empty when there is one page)."""
     if count <= 1:

@@ -22,16 +22,13 @@ def pages(corpus: Corpus, env):
         obligations = buckets[bucket.slug]
         if not obligations:
             continue
-        first = urls.calendar(bucket.slug)
-        groups = _site.chunks(obligations)
-        for number, group in enumerate(groups, start=1):
-            sample = _site.uses_sample(corpus, {ob.source_id for ob in group})
+        for page in _site.paged(obligations, urls.calendar(bucket.slug)):
+            sample = _site.uses_sample(corpus, {ob.source_id for ob in page.items})
             markdown = template.render(
                 bucket=bucket, total=len(obligations), sample=sample,
-                rows=[_site.obligation_row(corpus, ob, marker) for ob in group],
-                pager=_site.pager(first, number, len(groups)))
-            yield Page(url=urls.paged(first, number), title=f"工作日历：{bucket.name}", markdown=markdown,
-                       section=SECTION, order=(1, bucket.rank, number), sample=sample)
+                rows=[_site.obligation_row(corpus, ob, marker) for ob in page.items], pager=page.pager)
+            yield Page(url=page.url, title=f"工作日历：{bucket.name}", markdown=markdown,
+                       section=SECTION, order=(1, bucket.rank, page.number), sample=sample)
     rows = [{"name": link(b.name, urls.calendar(b.slug)), "count": len(buckets[b.slug])}
             for b in BUCKETS if buckets[b.slug]]
     without = sum(1 for ob in corpus.obligations if ob.frequency is None)

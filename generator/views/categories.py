@@ -23,17 +23,14 @@ def pages(corpus: Corpus, env):
         obligations = grouped.get(name, [])
         if name == UNCATEGORISED and not obligations:
             continue
-        first = urls.category(name if name != UNCATEGORISED else "")
-        groups = _site.chunks(obligations)
-        for number, group in enumerate(groups, start=1):
-            sample = _site.uses_sample(corpus, {ob.source_id for ob in group})
+        for page in _site.paged(obligations, urls.category(name if name != UNCATEGORISED else "")):
+            sample = _site.uses_sample(corpus, {ob.source_id for ob in page.items})
             markdown = template.render(
                 name=name, total=len(obligations), sample=sample,
-                rows=[_site.obligation_row(corpus, ob, marker) for ob in group],
-                dimensions=dimensions.get(name, []) if number == 1 else [],
-                pager=_site.pager(first, number, len(groups)))
-            yield Page(url=urls.paged(first, number), title=name, markdown=markdown, section=SECTION,
-                       order=(1, CATEGORY_ORDER.index(name) if name in CATEGORY_ORDER else 9, number),
+                rows=[_site.obligation_row(corpus, ob, marker) for ob in page.items],
+                dimensions=dimensions.get(name, []) if page.number == 1 else [], pager=page.pager)
+            yield Page(url=page.url, title=name, markdown=markdown, section=SECTION,
+                       order=(1, CATEGORY_ORDER.index(name) if name in CATEGORY_ORDER else 9, page.number),
                        sample=sample)
     rows = [{"name": link(name, urls.category(name)), "count": len(grouped.get(name, []))}
             for name in CATEGORY_ORDER]

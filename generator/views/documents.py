@@ -33,17 +33,15 @@ def pages(corpus: Corpus, env):
 def index_pages(corpus: Corpus, env):
     template = env.get_template("documents_index.md.j2")
     docs = sorted(corpus.documents.values(), key=lambda d: (d.status != "现行", str(d.issued or ""), d.title))
-    groups = _site.chunks(docs)
-    first = urls.listing("documents")
-    for number, group in enumerate(groups, start=1):
+    for page in _site.paged(docs, urls.listing("documents")):
         rows = [{
             "title": link(d.title, urls.document(d.id)), "kind": md(d.kind), "issuer": md(d.issuer or ""),
             "number": md(d.doc_number or ""), "status": md(d.status), "sample": d.sample,
-        } for d in group]
-        markdown = template.render(rows=rows, total=len(docs), pager=_site.pager(first, number, len(groups)),
-                                   sample=any(r["sample"] for r in rows))
-        yield Page(url=urls.listing("documents", number), title="政策文件", markdown=markdown,
-                   section=SECTION, order=(0, number), sample=any(r["sample"] for r in rows))
+        } for d in page.items]
+        sample = any(r["sample"] for r in rows)
+        markdown = template.render(rows=rows, total=len(docs), pager=page.pager, sample=sample)
+        yield Page(url=page.url, title="政策文件", markdown=markdown, section=SECTION,
+                   order=(0, page.number), sample=sample)
 
 
 def metadata(corpus: Corpus, doc: DocumentFile) -> list[tuple[str, str]]:

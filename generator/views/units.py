@@ -17,17 +17,14 @@ def pages(corpus: Corpus, env):
     template = env.get_template("unit.md.j2")
     for unit in corpus.units.values():
         clauses = corpus.clauses_by_unit.get(unit.id, [])
-        groups = _site.chunks(clauses)
-        first = urls.unit(unit.id)
-        for number, group in enumerate(groups, start=1):
-            sample = _site.uses_sample(corpus, {c.document.id for c in group})
-            rows = [task_row(corpus, unit.id, c, marker) for c in group]
-            markdown = template.render(unit=unit, rows=rows, total=len(clauses), sample=sample,
-                                       start=(number - 1) * _site.PAGE_SIZE,
+        for page in _site.paged(clauses, urls.unit(unit.id)):
+            sample = _site.uses_sample(corpus, {c.document.id for c in page.items})
+            rows = [task_row(corpus, unit.id, c, marker) for c in page.items]
+            markdown = template.render(unit=unit, rows=rows, total=len(clauses), sample=sample, start=page.start,
                                        parent=_site.unit_link(corpus, unit.parent) if unit.parent else "",
-                                       pager=_site.pager(first, number, len(groups)))
-            yield Page(url=urls.paged(first, number), title=unit.name, markdown=markdown,
-                       section=SECTION, order=(1, unit.name, number), sample=sample)
+                                       pager=page.pager)
+            yield Page(url=page.url, title=unit.name, markdown=markdown,
+                       section=SECTION, order=(1, unit.name, page.number), sample=sample)
     yield from index_pages(corpus, env)
 
 
@@ -55,12 +52,9 @@ def task_row(corpus: Corpus, unit_id: str, clause: Clause, marker) -> dict:
 def index_pages(corpus: Corpus, env):
     template = env.get_template("units_index.md.j2")
     units = sorted(corpus.units.values(), key=lambda u: (u.region or "", u.name))
-    groups = _site.chunks(units)
-    first = urls.listing("units")
-    for number, group in enumerate(groups, start=1):
+    for page in _site.paged(units, urls.listing("units")):
         rows = [{"name": link(u.name, urls.unit(u.id)), "aliases": md("、".join(u.aliases)),
                  "region": md(u.region or ""), "count": len(corpus.clauses_by_unit.get(u.id, []))}
-                for u in group]
-        markdown = template.render(rows=rows, pager=_site.pager(first, number, len(groups)))
-        yield Page(url=urls.listing("units", number), title="按单位", markdown=markdown,
-                   section=SECTION, order=(30, number))
+                for u in page.items]
+        markdown = template.render(rows=rows, pager=page.pager)
+        yield Page(url=page.url, title="按单位", markdown=markdown, section=SECTION, order=(30, page.number))
