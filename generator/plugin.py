@@ -168,10 +168,10 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
     def write_artefacts(self, site_dir: Path, corpus: Corpus | None = None) -> None:
         """The browser's search data and the downloads, written into the built site."""
         corpus = corpus or self.corpus
-        search = optional_module("generator.search")
-        if search is not None and hasattr(search, "write_site_search"):
+        site_search = optional_module("generator.site_search")
+        if site_search is not None and hasattr(site_search, "write_site_search"):
             generation, self.search_generation = self.search_generation, None
-            search.write_site_search(corpus, site_dir, generation=generation)
+            site_search.write_site_search(corpus, site_dir, generation=generation)
         exports = optional_module("generator.export.site")
         if exports is not None and hasattr(exports, "write_downloads"):
             exports.write_downloads(corpus, site_dir)

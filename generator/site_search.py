@@ -1,0 +1,281 @@
+"""The browser's copy of the search index: static files under ``assets/search/`` of the site.
+
+Read from the Whoosh index, so the browser ranks with Whoosh's own scores: the lexicon in
+shards by first character, and for every term its postings with the score Whoosh itself gives
+that term in that clause, in shards by term hash. The browser adds those scores exactly as
+Whoosh's And/Or matchers do, so it finds (and orders) the same clauses as ``search``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections import deque
+from pathlib import Path
+
+from . import segment
+from .search import BOOSTS, FILTERS, FORMAT, GRAM_BOOST, TAG_BOOST, Index, _size, build_index, word_tags
+
+
+ASSETS = Path(__file__).parent / "assets" / "search"
+SITE_DIR = "assets/search"  # under the built site: search.js, search.css, data/
+DOC_CHUNK = 8  # clauses per stored-document file: results fetch only the chunks they show
+POST_SHARD_BYTES = 6_000  # target size of one postings shard
+LEX_SHARD_BYTES = 2_000  # target size of one lexicon shard
+
+
+def shard_of(key: str, shards: int) -> int:
+    """FNV-1a (32 bit) of the key's UTF-8 bytes, modulo ``shards``; search.js computes the same."""
+    h = 0x811C9DC5
+    for byte in key.encode("utf-8"):
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return h % shards
+
+
+def default_index_dir(corpus) -> Path:
+    """A private index per corpus folder in the user's cache: site builds (and ``mkdocs serve``
+    rebuilds) reuse it while the content is unchanged, and never write into the project."""
+    key = hashlib.sha256(str(Path(corpus.root).resolve()).encode()).hexdigest()[:12]
+    return segment.cache_dir().parent / "site-index" / key
+
+
+def write_site_search(corpus, site_dir: Path, index_dir: Path | None = None, generation: Path | None = None) -> dict:
+    """Write the browser's search files into a built site; returns sizes for reports.
+
+    Read from the Whoosh index, so the browser ranks with Whoosh's own scores: ``generation``
+    (the one ``policykb build`` has just built) or else the index in ``index_dir`` (by default a
+    private one in the user's cache), built only if the corpus changed. The files themselves
+    are kept in the cache under the index's content hash: an unchanged corpus (every
+    ``mkdocs serve`` rebuild that did not touch the data) links them in instead of writing them."""
+    if generation is None:
+        index_dir = Path(index_dir) if index_dir else default_index_dir(corpus)
+        generation = build_index(corpus, index_dir).path
+    generation = Path(generation)
+    cached = site_search_cache(generation)
+    if not (cached / "meta.json").exists():
+        _write_site_data(generation, cached)
+    out = Path(site_dir) / SITE_DIR
+    data = out / "data"
+    staging = out / f".data-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    out.mkdir(parents=True, exist_ok=True)
+    link_tree(cached, staging)
+    shutil.rmtree(data, ignore_errors=True)
+    os.replace(staging, data)
+    for asset in ASSETS.iterdir():
+        if asset.is_file():
+            shutil.copyfile(asset, out / asset.name)
+    meta = json.loads((data / "meta.json").read_text(encoding="utf-8"))
+    return {"files": sum(1 for _ in data.rglob("*.json")), "bytes": _size(data), **meta}
+
+
+def site_search_cache(generation: Path, keep: int = 4) -> Path:
+    """Where the browser files of index ``generation`` are kept: the index's content hash and
+    this module's own source name it (a change to how the files are written is a new entry).
+    Only the ``keep`` most recently used entries stay."""
+    index_hash = json.loads((Path(generation) / "meta.json").read_text(encoding="utf-8"))["hash"]
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    key = hashlib.sha256(f"{index_hash}\n{code}".encode()).hexdigest()[:20]
+    root = segment.cache_dir().parent / "site-search"
+    root.mkdir(parents=True, exist_ok=True)
+    entry = root / key
+    if entry.exists():
+        os.utime(entry)
+    entries = sorted((p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")),
+                     key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[keep:]:
+        if old != entry:
+            shutil.rmtree(old, ignore_errors=True)
+    return entry
+
+
+def _write_site_data(generation: Path, target: Path) -> None:
+    """The browser's files for index ``generation``, written to ``target`` (atomically: a
+    half-written entry is never taken for a complete one)."""
+    index = Index(generation.parent, generation=generation)
+    try:
+        entries = site_entries(index)
+        same = index.meta["same"]
+        docs = [_doc_row(index.reader.stored_fields(n)) for n in range(index.reader.doc_count_all())]
+    finally:
+        index.close()
+    staging = target.parent / f".{target.name}-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        lexicon = [k[2:] for k in entries if k.startswith("w\t")]
+        post_shards = _shard_count(sum(len(k) + _plain_length(v) for k, v in entries.items()), POST_SHARD_BYTES)
+        lex_shards = _shard_count(sum(len(t.encode()) + 3 for t in lexicon), LEX_SHARD_BYTES)
+        _write_encoded_buckets(staging / "post", entries.items(), lambda kv: shard_of(kv[0], post_shards), post_shards)
+        _write_buckets(staging / "lex", ((t, None) for t in sorted(lexicon)), lambda kv: shard_of(kv[0][0], lex_shards),
+                       lambda kvs: [k for k, _ in kvs], lex_shards)
+        (staging / "docs").mkdir()
+        for i, start in enumerate(range(0, len(docs), DOC_CHUNK)):
+            _dump(staging / "docs" / f"{i}.json", docs[start:start + DOC_CHUNK])
+        meta = {"format": FORMAT, "hash": index.meta["hash"][:16], "documents": len(docs),
+                "postShards": post_shards, "lexShards": lex_shards, "docChunk": DOC_CHUNK,
+                "maxWord": segment.MAX_WORD, "same": same}
+        _dump(staging / "meta.json", meta)  # written last: its presence marks a complete entry
+        shutil.rmtree(target, ignore_errors=True)
+        os.replace(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def link_tree(source: Path, target: Path) -> None:
+    """``target`` as a copy of ``source`` made of hard links (no bytes copied), or of copies
+    where links are impossible (another file system)."""
+    def link(src, dst):
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    shutil.copytree(source, target, copy_function=link)
+
+
+def site_entries(index: Index) -> dict[str, object]:
+    """Every key the browser may look up: postings with Whoosh's scores, synonyms, filters.
+
+    Scores are read from the postings in one pass over each field's lexicon (``field_scores``)
+    rather than by a query per term: the same numbers, without a matcher tree per term. Each
+    postings list is kept as its JSON text (``Encoded``): at a province's scale the lists as
+    Python numbers would take over a GiB."""
+    entries: dict[str, object] = {}
+    titles = {term: (ids, scores) for term, ids, scores in field_scores(index, "title", BOOSTS["title"])}
+    pending = deque(sorted(titles))  # title terms not yet written, in lexicon order
+    for term, ids, scores in field_scores(index, "text", BOOSTS["text"]):
+        while pending and pending[0] < term:
+            only = pending.popleft()
+            entries["w\t" + only] = _encoded(*titles.pop(only))
+        if pending and pending[0] == term:
+            pending.popleft()
+            ids, scores = _summed(titles.pop(term), (ids, scores))
+        entries["w\t" + term] = _encoded(ids, scores)
+    for only in pending:
+        entries["w\t" + only] = _encoded(*titles.pop(only))
+    for gram, ids, scores in field_scores(index, "grams", GRAM_BOOST):
+        entries["g\t" + gram] = _encoded(ids, scores)
+    for group in index.meta["synonyms"]:
+        for key in group:
+            entries["s\t" + key] = group
+    names, synonyms = index.meta["tags"], index.synonyms
+    for key in sorted({*names, *synonyms}):
+        tags = word_tags([key], names, synonyms)[0]
+        if tags:
+            entries["e\t" + key] = tags
+    wanted = {t for tags in names.values() for t in tags}
+    tagged = {tag: _encoded(ids, scores) for tag, ids, scores in field_scores(index, "tags", TAG_BOOST, only=wanted)}
+    for tag in sorted(wanted):
+        if tag in tagged:
+            entries["t\t" + tag] = tagged[tag]
+    for kind, names in index.meta["filters"].items():
+        for name, ident in names.items():
+            entries[f"n\t{kind}\t{name}"] = ident
+        for ident in sorted(set(names.values())):  # sorted: set order varies between runs
+            docnums = list(index.reader.postings(FILTERS[kind], ident).all_ids()) \
+                if (FILTERS[kind], ident) in index.reader else []
+            entries[f"f\t{kind}\t{ident}"] = docnums
+    return entries
+
+
+def field_scores(index: Index, field: str, boost: float, only: set[str] | None = None):
+    """(term, docnums, scores) for every term of ``field`` (or only those in ``only``), in
+    lexicon order, each score computed as Whoosh's BM25F term matcher computes it (same
+    function, same arguments: the term's idf, its weight in the clause, the clause's field
+    length, the field's average length) and multiplied by the query boost as Whoosh's boost
+    wrapper does."""
+    from array import array
+
+    from whoosh.scoring import bm25
+
+    searcher, reader = index.searcher, index.reader
+    weighting = searcher.weighting
+    b = weighting._field_B.get(field, weighting.B)
+    k1 = weighting.K1
+    avgfl = searcher.avg_field_length(field) or 1
+    lengths = [reader.doc_field_length(n, field, 1) for n in range(reader.doc_count_all())]
+    for btext in reader.lexicon(field):
+        term = btext.decode("utf-8") if isinstance(btext, bytes) else btext
+        if only is not None and term not in only:
+            continue
+        idf = searcher.idf(field, btext)
+        ids, scores = array("l"), array("d")
+        m = reader.postings(field, btext)
+        while m.is_active():
+            docnum = m.id()
+            score = bm25(idf, m.weight(), lengths[docnum], avgfl, b, k1)
+            ids.append(docnum)
+            scores.append(score * boost if boost != 1.0 else score)
+            m.next()
+        yield term, ids, scores
+
+
+def _summed(a, b):
+    """One word's postings in two fields, added as Whoosh's Or adds them (a clause in both
+    scores the sum), in docnum order."""
+    total: dict[int, float] = dict(zip(*a))
+    for docnum, score in zip(*b):
+        total[docnum] = total[docnum] + score if docnum in total else score
+    ordered = sorted(total.items())
+    return [d for d, _ in ordered], [s for _, s in ordered]
+
+
+def _encoded(ids, scores) -> Encoded:
+    """[docnum, score, docnum, score, …] as compact JSON, scores rounded as the browser receives them."""
+    return Encoded("[" + ",".join(f"{d},{json.dumps(round(s, 6))}" for d, s in zip(ids, scores)) + "]")
+
+
+def _doc_row(fields: dict) -> list:
+    d = fields["data"]
+    return [fields["id"], d["kind"], d["container"], d["heading"], d["number"], d["url"], d["text"],
+            fields.get("year") or ""]
+
+
+def _shard_count(total: int, target: int) -> int:
+    count = 1
+    while total / count > target:
+        count *= 2
+    return count
+
+
+class Encoded(str):
+    """A value already written as compact JSON (a postings list: numbers only)."""
+
+
+def _plain_length(value) -> int:
+    """``len(json.dumps(value))`` with json's default separators (", "), as shard sizes have
+    always been counted; for an Encoded list of numbers, its compact text plus one space per comma."""
+    return len(value) + value.count(",") if isinstance(value, Encoded) else len(json.dumps(value))
+
+
+def _compact(value) -> str:
+    return value if isinstance(value, Encoded) else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _write_encoded_buckets(folder: Path, items, bucket_of, count: int) -> None:
+    """Shards as JSON objects, byte for byte what ``json.dumps(dict(bucket))`` compact would
+    write, from values that are (mostly) JSON text already."""
+    folder.mkdir()
+    buckets: list[list] = [[] for _ in range(count)]
+    for item in items:
+        buckets[bucket_of(item)].append(item)
+    for i, bucket in enumerate(buckets):
+        body = ",".join(f"{json.dumps(k, ensure_ascii=False)}:{_compact(v)}" for k, v in bucket)
+        (folder / f"{i}.json").write_text("{" + body + "}", encoding="utf-8")
+
+
+def _write_buckets(folder: Path, items, bucket_of, shape, count: int) -> None:
+    folder.mkdir()
+    buckets: list[list] = [[] for _ in range(count)]
+    for item in items:
+        buckets[bucket_of(item)].append(item)
+    for i, bucket in enumerate(buckets):
+        _dump(folder / f"{i}.json", shape(bucket))
+
+
+def _dump(path: Path, value) -> None:
+    path.write_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
