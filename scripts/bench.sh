@@ -8,4 +8,6 @@ cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || bash scripts/setup.sh
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(S)
+# the bench extra: tantivy-py, the alternative engine measured beside Whoosh
+.venv/bin/python -c "import tantivy" 2>/dev/null || .venv/bin/python -m pip install -q -e ".[bench]"
 exec .venv/bin/python -m bench.run "${sizes[@]}"
