@@ -2,8 +2,15 @@
 
 Read from the Whoosh index, so the browser ranks with Whoosh's own scores: the lexicon in
 shards by first character, and for every term its postings with the score Whoosh itself gives
-that term in that clause, in shards by term hash. The browser adds those scores exactly as
-Whoosh's And/Or matchers do, so it finds (and orders) the same clauses as ``search``.
+that term in that clause. The browser adds those scores exactly as Whoosh's And/Or matchers do,
+so it finds (and orders) the same clauses as ``search``.
+
+A query needs only its best ten answers, and a frequent term occurs in thousands of clauses: so
+each postings list is stored in impact order (highest score first) in blocks that grow
+geometrically. The first block sits in the term's shard (by term hash); later blocks are files
+of their own, each announced with the score it starts with. search.js fetches blocks only while
+an unseen clause could still enter the ten (an exact top-k over the blocks), so what it ranks
+is what summing the full lists would give.
 """
 
 from __future__ import annotations
@@ -21,8 +28,9 @@ from .search import BOOSTS, FILTERS, FORMAT, GRAM_BOOST, TAG_BOOST, Index, _size
 
 ASSETS = Path(__file__).parent / "assets" / "search"
 SITE_DIR = "assets/search"  # under the built site: search.js, search.css, data/
-DOC_CHUNK = 8  # clauses per stored-document file: results fetch only the chunks they show
+DOC_CHUNK = 2  # clauses per stored-document file: results fetch only the chunks they show
 POST_SHARD_BYTES = 6_000  # target size of one postings shard
+FIRST_BLOCK = 48  # postings in a list's first block (in its shard); each later block doubles
 LEX_SHARD_BYTES = 2_000  # target size of one lexicon shard
 
 
@@ -94,17 +102,21 @@ def site_search_cache(generation: Path, keep: int = 4) -> Path:
 def _write_site_data(generation: Path, target: Path) -> None:
     """The browser's files for index ``generation``, written to ``target`` (atomically: a
     half-written entry is never taken for a complete one)."""
-    index = Index(generation.parent, generation=generation)
-    try:
-        entries = site_entries(index)
-        same = index.meta["same"]
-        docs = [_doc_row(index.reader.stored_fields(n)) for n in range(index.reader.doc_count_all())]
-    finally:
-        index.close()
     staging = target.parent / f".{target.name}-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
+        index = Index(generation.parent, generation=generation)
+        try:
+            same = index.meta["same"]
+            group_of = {d: g for g, members in enumerate(same) for d in members}
+            blocks = BlockFiles(staging / "blk", group_of)
+            member_tags: dict[int, list[str]] = {d: [] for d in group_of}
+            entries = site_entries(index, blocks, member_tags)
+            docs = [_doc_row(index.reader.stored_fields(n)) for n in range(index.reader.doc_count_all())]
+            meta_hash = index.meta["hash"][:16]
+        finally:
+            index.close()
         lexicon = [k[2:] for k in entries if k.startswith("w\t")]
         post_shards = _shard_count(sum(len(k) + _plain_length(v) for k, v in entries.items()), POST_SHARD_BYTES)
         lex_shards = _shard_count(sum(len(t.encode()) + 3 for t in lexicon), LEX_SHARD_BYTES)
@@ -114,15 +126,65 @@ def _write_site_data(generation: Path, target: Path) -> None:
         (staging / "docs").mkdir()
         for i, start in enumerate(range(0, len(docs), DOC_CHUNK)):
             _dump(staging / "docs" / f"{i}.json", docs[start:start + DOC_CHUNK])
-        meta = {"format": FORMAT, "hash": index.meta["hash"][:16], "documents": len(docs),
+        (staging / "grp").mkdir()
+        for g, members in enumerate(same):
+            # A group of identical clauses: its members in display order, what 同见 shows of
+            # each, and each member's tags (a tag's score is the same in every clause, so the
+            # browser knows a member's tag scores without reading the tag's whole list).
+            _dump(staging / "grp" / f"{g}.json", {"m": members, "h": [_head(docs[d]) for d in members],
+                                                  "t": [member_tags[d] for d in members]})
+        meta = {"format": FORMAT, "layout": 2, "hash": meta_hash, "documents": len(docs),
                 "postShards": post_shards, "lexShards": lex_shards, "docChunk": DOC_CHUNK,
-                "maxWord": segment.MAX_WORD, "same": same}
+                "maxWord": segment.MAX_WORD}
         _dump(staging / "meta.json", meta)  # written last: its presence marks a complete entry
         shutil.rmtree(target, ignore_errors=True)
         os.replace(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+class BlockFiles:
+    """Postings lists in impact order, cut into blocks: the first is returned (it goes into the
+    term's shard with the scores later blocks start with); later blocks are written as
+    ``blk/<list>-<i>.json``. A clause that belongs to a group of identical clauses is preceded
+    by ``-(group + 1)``, so the browser learns its group from the postings it already has."""
+
+    def __init__(self, folder: Path, group_of: dict[int, int]):
+        self.folder = folder
+        self.group_of = group_of
+        self.count = 0
+        folder.mkdir()
+
+    def entry(self, ids, scores, constant: bool = False) -> "Encoded":
+        pairs = sorted(zip((round(s, 6) for s in scores), ids), key=lambda p: (-p[0], p[1]))
+        cuts, size = [0], FIRST_BLOCK
+        while cuts[-1] + size < len(pairs):
+            cuts.append(cuts[-1] + size)
+            size *= 2
+        cuts.append(len(pairs))
+        first = self._block(pairs[:cuts[1]])
+        fields = [f'"p":{first}']
+        if len(cuts) > 2:
+            n = self.count
+            self.count += 1
+            for i in range(1, len(cuts) - 1):
+                (self.folder / f"{n}-{i}.json").write_text(self._block(pairs[cuts[i]:cuts[i + 1]]), encoding="utf-8")
+            fields.append(f'"n":{n}')
+            fields.append('"m":[' + ",".join(json.dumps(pairs[c][0]) for c in cuts[1:-1]) + "]")
+        if constant and pairs and pairs[0][0] == pairs[-1][0]:
+            fields.append(f'"c":{json.dumps(pairs[0][0])}')
+        return Encoded("{" + ",".join(fields) + "}")
+
+    def _block(self, pairs) -> str:
+        group_of = self.group_of
+        parts = []
+        for score, docnum in pairs:
+            g = group_of.get(docnum)
+            if g is not None:
+                parts.append(str(-(g + 1)))
+            parts.append(f"{docnum},{json.dumps(score)}")
+        return "[" + ",".join(parts) + "]"
 
 
 def link_tree(source: Path, target: Path) -> None:
@@ -137,7 +199,7 @@ def link_tree(source: Path, target: Path) -> None:
     shutil.copytree(source, target, copy_function=link)
 
 
-def site_entries(index: Index) -> dict[str, object]:
+def site_entries(index: Index, blocks: "BlockFiles", member_tags: dict[int, list[str]]) -> dict[str, object]:
     """Every key the browser may look up: postings with Whoosh's scores, synonyms, filters.
 
     Scores are read from the postings in one pass over each field's lexicon (``field_scores``)
@@ -145,6 +207,7 @@ def site_entries(index: Index) -> dict[str, object]:
     postings list is kept as its JSON text (``Encoded``): at a province's scale the lists as
     Python numbers would take over a GiB."""
     entries: dict[str, object] = {}
+    _encoded = blocks.entry
     titles = {term: (ids, scores) for term, ids, scores in field_scores(index, "title", BOOSTS["title"])}
     pending = deque(sorted(titles))  # title terms not yet written, in lexicon order
     for term, ids, scores in field_scores(index, "text", BOOSTS["text"]):
@@ -168,7 +231,12 @@ def site_entries(index: Index) -> dict[str, object]:
         if tags:
             entries["e\t" + key] = tags
     wanted = {t for tags in names.values() for t in tags}
-    tagged = {tag: _encoded(ids, scores) for tag, ids, scores in field_scores(index, "tags", TAG_BOOST, only=wanted)}
+    tagged = {}
+    for tag, ids, scores in field_scores(index, "tags", TAG_BOOST, only=wanted):
+        tagged[tag] = _encoded(ids, scores, constant=True)
+        for docnum in ids:
+            if docnum in member_tags:
+                member_tags[docnum].append(tag)
     for tag in sorted(wanted):
         if tag in tagged:
             entries["t\t" + tag] = tagged[tag]
@@ -224,15 +292,15 @@ def _summed(a, b):
     return [d for d, _ in ordered], [s for _, s in ordered]
 
 
-def _encoded(ids, scores) -> Encoded:
-    """[docnum, score, docnum, score, …] as compact JSON, scores rounded as the browser receives them."""
-    return Encoded("[" + ",".join(f"{d},{json.dumps(round(s, 6))}" for d, s in zip(ids, scores)) + "]")
-
-
 def _doc_row(fields: dict) -> list:
     d = fields["data"]
     return [fields["id"], d["kind"], d["container"], d["heading"], d["number"], d["url"], d["text"],
             fields.get("year") or ""]
+
+
+def _head(row: list) -> list:
+    """What 同见 shows of a clause: id, container, number, url, year."""
+    return [row[0], row[2], row[4], row[5], row[7]]
 
 
 def _shard_count(total: int, target: int) -> int:

@@ -165,7 +165,7 @@
     return h >>> 0;
   }
 
-  /* The ranked hits for a query: [{docnum, score}] and the parsed query. */
+  /* The ranked hits for a query: {total, exact, top: [{docnum, score, members}]} and the parsed query. */
   Engine.prototype.search = function (query, limit) {
     var self = this, parsed;
     try { parsed = parseQuery(query); } catch (e) { return Promise.reject(e); }
@@ -194,110 +194,233 @@
             tags.forEach(function (ts) { ts.forEach(function (t) { keys.push("t\t" + t); }); });
             Object.keys(filterIds).forEach(function (k) { keys.push("f\t" + k + "\t" + filterIds[k]); });
             return self.lookup(keys).then(function (postings) {
-              return { parsed: parsed, hits: rank(plan, tags, postings, filterIds, limit, meta.same || []) };
+              var state = new TopK(self, postings, filterIds, limit);
+              var tree = queryTree(plan, tags, state);
+              return state.run(tree).then(function (hits) { return { parsed: parsed, hits: hits }; });
             });
           });
         });
     });
   };
 
-  function termScores(postings, key) {
-    var flat = postings[key] || [], map = new Map();
-    for (var i = 0; i < flat.length; i += 2) map.set(flat[i], flat[i + 1]);
-    return map;
-  }
+  // ------------------------------------------------------------------ ranking (search.whoosh_query)
 
-  /* Whoosh's Or(word, And(bigrams)) for a Han word, a single term otherwise. */
-  function leafScores(postings, leaf) {
-    var keys = leafKeys(leaf), scores = termScores(postings, keys[0]);
-    if (keys.length === 1) return scores;
-    intersect(keys.slice(1).map(function (k) { return termScores(postings, k); })).forEach(function (s, d) {
-      scores.set(d, (scores.get(d) || 0) + s);
-    });
-    return scores;
+  /* One postings list as far as it has been read: clause → score for the blocks fetched, and
+   * ``rest``, the highest score any clause not yet read can have in it (null once read to the end). */
+  function PostingList(key, entry, state) {
+    this.key = key;
+    this.scores = new Map();
+    this.next = 1;
+    this.file = entry ? entry.n : undefined;
+    this.starts = entry && entry.m ? entry.m : [];
+    this.constant = entry ? entry.c : undefined;
+    this.tag = key.charAt(0) === "t" ? key.slice(2) : null;
+    this.rest = null;
+    if (entry) this.add(entry.p, state);
+    this.rest = this.starts.length ? this.starts[0] : null;
   }
-
-  function intersect(maps) {
-    var out = new Map(maps[0]);
-    for (var i = 1; i < maps.length; i++) {
-      out.forEach(function (score, doc) {
-        if (maps[i].has(doc)) out.set(doc, score + maps[i].get(doc)); else out.delete(doc);
-      });
+  PostingList.prototype.add = function (flat, state) {
+    for (var i = 0; i < flat.length; i += 2) {
+      if (flat[i] < 0) { state.groupOf.set(flat[i + 1], -flat[i] - 1); i += 1; }
+      this.scores.set(flat[i], flat[i + 1]);
+      state.seen.add(flat[i]);
     }
-    return out;
-  }
-
-  /* The best score of each document over several score maps (search.best_of). */
-  function best(maps) {
-    var out = new Map();
-    maps.forEach(function (m) { m.forEach(function (s, d) { if (!out.has(d) || s > out.get(d)) out.set(d, s); }); });
-    return out;
-  }
-
-  /* search.whoosh_query: a word scores its best spelling plus its best tag (Or adds the parts
-   * that match); And adds the words. */
-  function rank(plan, tags, postings, filterIds, limit, same) {
-    var words = plan.map(function (alts, i) {
-      var spellings = alts.filter(function (leaves) { return leaves.length; }).map(function (leaves) {
-        return intersect(leaves.map(function (l) { return leafScores(postings, l); }));
-      });
-      var union = best(spellings);
-      best(tags[i].map(function (t) { return termScores(postings, "t\t" + t); })).forEach(function (s, d) {
-        union.set(d, (union.get(d) || 0) + s);
-      });
-      return union;
+  };
+  PostingList.prototype.more = function (state) {
+    var self = this, n = this.next;
+    return state.engine.json("blk/" + this.file + "-" + n + ".json").then(function (flat) {
+      self.add(flat, state);
+      self.next = n + 1;
+      self.rest = n < self.starts.length ? self.starts[n] : null;
     });
-    var scores = intersect(words);
+  };
+
+  /* The query as a tree over postings lists, as search.whoosh_query builds it for Whoosh:
+   * "and" adds its parts and needs all; "or" adds the parts that match; "max" takes the best
+   * (search.best_of). A Han word is Or(word, And(its bigrams)) (search.leaf_query). */
+  function queryTree(plan, tags, state) {
+    function term(key) { return { op: "term", list: state.list(key) }; }
+    function leafNode(leaf) {
+      var keys = leafKeys(leaf);
+      if (keys.length === 1) return term(keys[0]);
+      return { op: "or", kids: [term(keys[0]), { op: "and", kids: keys.slice(1).map(term) }] };
+    }
+    function best(nodes) { return !nodes.length ? null : nodes.length === 1 ? nodes[0] : { op: "max", kids: nodes }; }
+    var words = [];
+    for (var i = 0; i < plan.length; i++) {
+      var spellings = plan[i].filter(function (leaves) { return leaves.length; }).map(function (leaves) {
+        return { op: "and", kids: leaves.map(leafNode) };
+      });
+      var parts = [best(spellings), best(tags[i].map(function (t) { return term("t\t" + t); }))].filter(Boolean);
+      if (!parts.length) return null;
+      words.push(parts.length === 1 ? parts[0] : { op: "or", kids: parts });
+    }
+    return words.length === 1 ? words[0] : { op: "and", kids: words };
+  }
+
+  var NO = null;  // a clause that certainly does not match
+
+  /* What is known of one clause under a node: NO, or {hi: the best score it can still reach,
+   * done: whether that score is final}. Scores are added in the order Whoosh's matchers (and
+   * the former full-list ranking) add them, so a final score is the same number. */
+  function evaluate(node, d, state) {
+    if (node.op === "term") {
+      var list = node.list;
+      var s = list.scores.get(d);
+      if (s !== undefined) return { hi: s, done: true };
+      if (list.tag !== null && list.constant !== undefined && state.tagsOf.has(d)) {
+        return state.tagsOf.get(d).has(list.tag) ? { hi: list.constant, done: true } : NO;
+      }
+      return list.rest === null ? NO : { hi: list.rest, done: false };
+    }
+    var kids = node.kids, acc, done = true, any = false, i, r;
+    if (node.op === "and") {
+      for (i = 0; i < kids.length; i++) {
+        r = evaluate(kids[i], d, state);
+        if (r === NO) return NO;
+        acc = i === 0 ? r.hi : acc + r.hi;
+        done = done && r.done;
+      }
+      return { hi: acc, done: done };
+    }
+    for (i = 0; i < kids.length; i++) {
+      r = evaluate(kids[i], d, state);
+      if (r === NO) continue;
+      if (!any) acc = r.hi; else acc = node.op === "or" ? acc + r.hi : Math.max(acc, r.hi);
+      any = true;
+      done = done && r.done;
+    }
+    return any ? { hi: acc, done: done } : NO;
+  }
+
+  function rounded(score) { return Math.round(score * 1e4); }
+  /* search.py's order: rounded score descending, then docnum. */
+  function before(sa, da, sb, db) { var ra = rounded(sa), rb = rounded(sb); return ra > rb || (ra === rb && da < db); }
+
+  /* Exact top-k over impact-ordered blocks: read the next block of a list only while some
+   * clause not fully known could still change the best ``limit`` answers (or which identical
+   * clauses they show), so the answers equal those of the full lists. */
+  function TopK(engine, postings, filterIds, limit) {
+    this.engine = engine;
+    this.postings = postings;
+    this.limit = limit;
+    this.lists = new Map();
+    this.seen = new Set();
+    this.groupOf = new Map();   // clause → group of identical clauses
+    this.groups = new Map();    // group → {m: members, h: heads, t: tags}
+    this.tagsOf = new Map();    // group member → Set of its tags
+    var allowed = null;
     Object.keys(filterIds).forEach(function (k) {
-      var allowed = new Set(postings["f\t" + k + "\t" + filterIds[k]] || []);
-      scores.forEach(function (s, d) { if (!allowed.has(d)) scores.delete(d); });
+      var ids = new Set(postings["f\t" + k + "\t" + filterIds[k]] || []);
+      allowed = allowed === null ? ids : new Set(Array.from(allowed).filter(function (d) { return ids.has(d); }));
     });
-    var hits = [];
-    scores.forEach(function (s, d) { hits.push({ docnum: d, score: s }); });
-    hits.sort(function (a, b) {
-      var sa = Math.round(a.score * 1e4), sb = Math.round(b.score * 1e4);
-      return sb - sa || a.docnum - b.docnum;
-    });
-    var answers = collapse(hits, same);
-    return { total: answers.length, top: answers.slice(0, limit) };
+    this.allowed = allowed;
   }
+  TopK.prototype.list = function (key) {
+    if (!this.lists.has(key)) this.lists.set(key, new PostingList(key, this.postings[key], this));
+    return this.lists.get(key);
+  };
+  TopK.prototype.group = function (g) {
+    var self = this;
+    return this.engine.json("grp/" + g + ".json").then(function (data) {
+      self.groups.set(g, data);
+      data.m.forEach(function (d, i) { self.groupOf.set(d, g); self.tagsOf.set(d, new Set(data.t[i])); self.seen.add(d); });
+    });
+  };
+  TopK.prototype.run = function (tree) {
+    var self = this;
+    if (tree === null) return Promise.resolve({ total: 0, exact: true, top: [] });
+    function step() {
+      var need = self.assess(tree);
+      if (need.result) return Promise.resolve(need.result);
+      if (need.groups.length) return Promise.all(need.groups.map(function (g) { return self.group(g); })).then(step);
+      return need.list.more(self).then(step);
+    }
+    return step();
+  };
+  /* One look at what is known: the answers if they are settled, else what to read next. */
+  TopK.prototype.assess = function (tree) {
+    var self = this, known = [], open = [];
+    this.seen.forEach(function (d) {
+      if (self.allowed !== null && !self.allowed.has(d)) return;
+      var r = evaluate(tree, d, self);
+      if (r === NO) return;
+      if (r.done) known.push({ docnum: d, score: r.hi }); else open.push({ docnum: d, hi: r.hi });
+    });
+    var unseen = evaluate(tree, -1, this);
+    known.sort(function (a, b) { return before(a.score, a.docnum, b.score, b.docnum) ? -1 : 1; });
+    var answers = collapse(known, this.groupOf), top = answers.slice(0, this.limit);
+    var last = top.length === this.limit ? top[top.length - 1] : null;
+    var inTop = new Map();
+    top.forEach(function (a) { inTop.set(self.unit(a.docnum), a); });
+    var blockers = [], missing = [];
+    // An unseen clause could still enter: keep reading (its docnum is unknown, so ties block too).
+    var unseenOpen = unseen !== NO && (last === null || rounded(unseen.hi) >= rounded(last.score));
+    open.forEach(function (c) {
+      var a = inTop.get(self.unit(c.docnum));
+      // A member of a shown group must be known (it is shown, or changes which one is);
+      // anything else matters while it could still outrank the last answer.
+      if (a || last === null || before(c.hi, c.docnum, last.score, last.docnum)) blockers.push(c.docnum);
+    });
+    top.forEach(function (a) {
+      var g = self.groupOf.get(a.docnum);
+      if (g !== undefined && !self.groups.has(g)) missing.push(g);
+    });
+    if (missing.length) return { groups: missing };
+    if (!unseenOpen && !blockers.length) {
+      var exact = unseen === NO && !open.length;
+      return { result: { total: answers.length, exact: exact, top: top.map(function (a) { return self.shown(a); }) } };
+    }
+    var pick = null;
+    this.lists.forEach(function (list) {
+      if (list.rest === null) return;
+      var useful = unseenOpen || blockers.some(function (d) { return !list.scores.has(d) && !(list.tag !== null && list.constant !== undefined && self.tagsOf.has(d)); });
+      if (useful && (pick === null || list.rest > pick.rest)) pick = list;
+    });
+    if (pick === null) throw new Error("检索数据不完整");  // every list read to the end leaves nothing open
+    return { groups: [], list: pick };
+  };
+  TopK.prototype.unit = function (d) {
+    var g = this.groupOf.get(d);
+    return g === undefined ? "d" + d : "g" + g;
+  };
+  /* An answer as the page shows it: the first of its group that matched, the others under 同见. */
+  TopK.prototype.shown = function (a) {
+    var g = this.groupOf.get(a.docnum);
+    if (g === undefined) return { docnum: a.docnum, score: a.score, members: [a.docnum] };
+    var group = this.groups.get(g), matched = new Set(a.members);
+    var members = group.m.filter(function (d) { return matched.has(d); });
+    return { docnum: members[0], score: a.score, members: members, heads: group.m.reduce(function (o, d, i) { o[d] = group.h[i]; return o; }, {}) };
+  };
 
-  /* search.collapse: identical clauses are one answer, at the rank of the best of them, shown
-   * as the first of their group that matched (the newest edition), the others under 同见. */
-  function collapse(hits, same) {
-    var groupOf = new Map(), out = [], at = new Map();
-    same.forEach(function (g) { g.forEach(function (d) { groupOf.set(d, g); }); });
+  /* search.collapse: identical clauses are one answer, at the rank of the best of them. */
+  function collapse(hits, groupOf) {
+    var out = [], at = new Map();
     hits.forEach(function (h) {
       var g = groupOf.get(h.docnum);
-      if (!g) { out.push({ docnum: h.docnum, score: h.score, members: [h.docnum] }); return; }
-      if (at.has(g[0])) { out[at.get(g[0])].members.push(h.docnum); return; }
-      at.set(g[0], out.length);
+      if (g === undefined) { out.push({ docnum: h.docnum, score: h.score, members: [h.docnum] }); return; }
+      if (at.has(g)) { out[at.get(g)].members.push(h.docnum); return; }
+      at.set(g, out.length);
       out.push({ docnum: h.docnum, score: h.score, members: [h.docnum] });
-    });
-    out.forEach(function (a) {
-      if (a.members.length < 2) return;
-      var g = groupOf.get(a.members[0]);
-      a.members.sort(function (x, y) { return g.indexOf(x) - g.indexOf(y); });
-      a.docnum = a.members[0];
     });
     return out;
   }
 
   Engine.prototype.documents = function (hits) {
     var self = this, size = this.meta.docChunk, chunks = {};
-    hits.forEach(function (h) { (h.members || [h.docnum]).forEach(function (d) { chunks[Math.floor(d / size)] = 1; }); });
+    hits.forEach(function (h) { chunks[Math.floor(h.docnum / size)] = 1; });
     return Promise.all(Object.keys(chunks).map(function (c) {
       return self.json("docs/" + c + ".json").then(function (rows) { return [Number(c), rows]; });
     })).then(function (got) {
       var rows = {};
       got.forEach(function (g) { g[1].forEach(function (row, i) { rows[g[0] * size + i] = row; }); });
-      function hit(d, score) {
-        var r = rows[d];
-        return { id: r[0], kind: r[1], title: r[2], heading: r[3], number: r[4], url: r[5], text: r[6], year: r[7] || "", score: score, docnum: d };
-      }
       return hits.map(function (h) {
-        var shown = hit(h.docnum, h.score);
-        shown.also = (h.members || []).slice(1).map(function (d) { return hit(d, h.score); });
+        var r = rows[h.docnum];
+        var shown = { id: r[0], kind: r[1], title: r[2], heading: r[3], number: r[4], url: r[5], text: r[6], year: r[7] || "", score: h.score, docnum: h.docnum };
+        shown.also = h.members.slice(1).map(function (d) {
+          var head = h.heads[d];
+          return { id: head[0], title: head[1], number: head[2], url: head[3], year: head[4] || "", score: h.score, docnum: d };
+        });
         return shown;
       });
     });
@@ -425,8 +548,9 @@
           if (ticket !== current) return;
           list.textContent = "";
           hits.forEach(function (hit) { list.appendChild(resultItem(base, hit, result.parsed.words)); });
-          meta.textContent = result.hits.total ? "找到 " + result.hits.total + " 条结果" +
-            (result.hits.total > hits.length ? "，显示前 " + hits.length + " 条" : "") : "没有找到匹配的条款";
+          // Reading stops once the best answers are settled, so the count may be a lower bound.
+          meta.textContent = result.hits.total ? "找到 " + result.hits.total + " 条" + (result.hits.exact ? "" : "以上") + "结果" +
+            (result.hits.total > hits.length || !result.hits.exact ? "，显示前 " + hits.length + " 条" : "") : "没有找到匹配的条款";
           root.setAttribute("data-pkb-state", "done");
         });
       }).catch(function (e) {
