@@ -109,15 +109,18 @@ def build_all(config_path: Path, site_dir: str | None, index_dir: Path, policies
     remove_abandoned_staging(index_dir)
     search = search_module()
     with staging(target_site) as site_tmp, staging(index_dir) as index_tmp:
-        # The index first: the site's browser search data is read from this same generation
-        # (one Whoosh build per build); it is published only after the site is swapped in.
-        generation = build_search_generation(search, corpus, index_tmp, index_dir)
-        build_site(config, corpus, site_tmp, generation.path if generation is not None else None)
+        # The index is built with the site's other artefacts (while the pages render, when the
+        # build runs on several cores); the browser's search data is read from this same
+        # generation (one Whoosh build per build). It is published only after the site is swapped in.
+        stats = build_site(config, corpus, site_tmp, (index_tmp, index_dir) if search is not None else None)
+        if stats is not None:
+            print("检索索引已生成（%.1f 秒）" % stats["seconds"] if stats["rebuilt"]
+                  else "检索索引未变（内容相同，未重建）", flush=True)
         print(f"站点已生成（{time.perf_counter() - started:.1f} 秒）", flush=True)
         swap_in(site_tmp, target_site)
-        if generation is not None and generation.rebuilt:
-            search.publish(generation.path, index_dir)
-    return target_site, (index_dir if generation is not None else None)
+        if stats is not None and stats["rebuilt"]:
+            search.publish(Path(stats["path"]), index_dir)
+    return target_site, (index_dir if stats is not None else None)
 
 
 def search_module():
@@ -154,36 +157,28 @@ def plugin_of(config):
         raise SystemExit(f"配置文件中未启用 {PLUGIN_NAME} 插件（plugins: - {PLUGIN_NAME}）") from None
 
 
-def build_site(config, corpus: Corpus, site_tmp: Path, search_generation: Path | None = None) -> None:
-    """``mkdocs build`` in this process, into ``site_tmp``, with the corpus already validated
-    (and its search index generation already built, which the site's search data is read from)."""
+def build_site(config, corpus: Corpus, site_tmp: Path, index_request: tuple[Path, Path] | None = None) -> dict | None:
+    """``mkdocs build`` in this process, into ``site_tmp``, with the corpus already validated;
+    with ``index_request`` (staging folder, index folder) the search index generation is built
+    too (the site's search data is read from it): its statistics are returned."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
     config.site_dir = str(site_tmp)
     plugin = plugin_of(config)
     plugin.preloaded = corpus
-    plugin.search_generation = search_generation
+    plugin.index_request = index_request
+    plugin.index_stats = None
     config.plugins.on_startup(command="build", dirty=False)
     try:
         build(config)
     except MkDocsException as exc:
-        raise SystemExit(f"站点构建失败：{exc}") from None
+        # MkDocs has logged the cause of a BuildError already; its own summary adds nothing.
+        reason = "原因见上" if "BuildError" in str(exc) else str(exc)
+        raise SystemExit(f"站点构建失败：{reason}") from None
     finally:
         config.plugins.on_shutdown()
-
-
-def build_search_generation(search, corpus: Corpus, index_tmp: Path, index_dir: Path):
-    """The Whoosh index of ``corpus`` built in staging, published later by the caller; not
-    rebuilt when ``index_dir`` already serves the same content (content hash)."""
-    if search is None:
-        return None
-    stats = search.build_generation(corpus, index_tmp, index_dir)
-    if stats.rebuilt:
-        print(f"检索索引已生成（{stats.seconds:.1f} 秒）", flush=True)
-    else:
-        print("检索索引未变（内容相同，未重建）", flush=True)
-    return stats
+    return plugin.index_stats
 
 
 class staging:

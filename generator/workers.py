@@ -1,0 +1,179 @@
+"""Using both cores of a build: work forked off into child processes.
+
+A build has two kinds of work that need nothing from each other once the corpus is loaded:
+the pages (rendered by the engine) and the artefacts (the search index, the browser's search
+data and the downloads). ``ForkedJob`` runs a function in a forked child, which inherits the
+loaded corpus without copying or pickling it, and hands back its JSON-able result or the error
+it stopped with. The child never returns into the caller's stack: whatever happens it ends with
+``os._exit``, so no cleanup of the parent (removing staging folders, swapping sites) runs twice.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import resource
+import shutil
+import signal
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Callable
+
+
+class JobFailed(RuntimeError):
+    """A forked job stopped with an error (its message says which and why)."""
+
+
+def can_fork() -> bool:
+    return hasattr(os, "fork") and sys.platform != "win32"
+
+
+def cpu_seconds(who: int = resource.RUSAGE_SELF) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+class ForkedJob:
+    """``function()`` in a forked child; ``wait()`` returns what it returned (a JSON-able value).
+
+    The child's own CPU time (and that of the processes it waited for) and its peak RSS come
+    back with the result, so reports can count the work done off the main process."""
+
+    def __init__(self, name: str, function: Callable[[], object]):
+        self.name = name
+        self.started = time.perf_counter()
+        self.report: dict | None = None
+        read, write = os.pipe()
+        self.pid = fork()
+        if self.pid == 0:  # pragma: no cover - runs in the child, which ends in os._exit
+            os.close(read)
+            _run_child(function, write)
+        os.close(write)
+        self._read = read
+
+    def wait(self) -> object:
+        """The child's result; raises ``JobFailed`` with its message if it failed."""
+        if self.report is None:
+            with os.fdopen(self._read, "rb") as pipe:
+                payload = pipe.read()
+            _, status = os.waitpid(self.pid, 0)
+            code = os.waitstatus_to_exitcode(status)
+            try:
+                self.report = json.loads(payload.decode("utf-8")) if payload else {}
+            except ValueError:
+                self.report = {}
+            self.report.setdefault("ok", False)
+            self.report.setdefault("error", f"进程意外退出（退出码 {code}）")
+            self.report["wall_s"] = time.perf_counter() - self.started
+        if not self.report["ok"]:
+            raise JobFailed(f"{self.name}失败：{self.report['error']}")
+        return self.report["result"]
+
+    def cancel(self) -> None:
+        """Stop the child if it still runs (a failed build does not wait for its artefacts)."""
+        if self.report is not None:
+            return
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        try:
+            os.close(self._read)
+        except OSError:
+            pass
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
+        self.report = {"ok": False, "error": "已取消"}
+
+
+def fork() -> int:
+    """``os.fork()`` for workers of a build: 0 in the child, which ends when its parent does
+    (a killed build leaves no orphan writing into its staging folder) and stops at Ctrl+C where
+    it is; a Ctrl+C arriving while the child is set up ends it too, never letting it unwind
+    the parent's stack (which would clean up the parent's staging a second time)."""
+    parent = os.getpid()
+    gc.freeze()  # objects shared with the child are not copied by the collector's visits
+    try:
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - child
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            _die_with(parent)
+            return 0
+    except BaseException:
+        if os.getpid() != parent:  # pragma: no cover - child
+            os._exit(1)
+        gc.unfreeze()
+        raise
+    gc.unfreeze()
+    return pid
+
+
+def _die_with(parent: int) -> None:  # pragma: no cover - child
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+
+
+def _run_child(function: Callable[[], object], write: int) -> None:  # pragma: no cover - child
+    code = 1
+    try:
+        started = cpu_seconds()
+        result = function()
+        payload = {"ok": True, "result": result,
+                   "cpu_s": cpu_seconds() - started + cpu_seconds(resource.RUSAGE_CHILDREN),
+                   "peak_rss_b": max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                                     resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) * 1024}
+        code = 0
+    except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent as text
+        payload = {"ok": False, "error": str(exc) or type(exc).__name__, "trace": traceback.format_exc()}
+    try:
+        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        view = memoryview(data)
+        while view:
+            view = view[os.write(write, view):]
+        os.close(write)
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+def merge_tree(source: Path, target: Path) -> None:
+    """Move everything under ``source`` into ``target`` (same file system): a folder missing
+    in ``target`` moves whole, a file replaces the file of the same name. ``source`` is removed."""
+    source, target = Path(source), Path(target)
+    target.mkdir(parents=True, exist_ok=True)
+    for entry in sorted(os.scandir(source), key=lambda e: e.name):
+        destination = target / entry.name
+        if entry.is_dir(follow_symlinks=False) and destination.is_dir() and not destination.is_symlink():
+            merge_tree(Path(entry.path), destination)
+        else:
+            if destination.is_dir() and not destination.is_symlink():
+                shutil.rmtree(destination)
+            os.replace(entry.path, destination)
+    shutil.rmtree(source, ignore_errors=True)
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_tree(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
