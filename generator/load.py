@@ -30,6 +30,15 @@ Loc = tuple  # a path into the data: ('body', 0, 'children', 2, 'text')
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _constructor = yaml.constructor.SafeConstructor()
+
+
+def _construct(node: yaml.ScalarNode):
+    """The scalar's value. The constructor remembers every node it built (for aliases, which
+    are refused here): forgetting it at once keeps a large corpus's parser marks from piling up."""
+    try:
+        return _constructor.construct_object(node, deep=True)
+    finally:
+        _constructor.constructed_objects.pop(node, None)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 
 
@@ -334,7 +343,7 @@ class _Builder:
                           "请删除该转义字符后保存", "control-char")
             return None
         try:
-            return _constructor.construct_object(node, deep=True)
+            return _construct(node)
         except (ValueError, OverflowError, yaml.constructor.ConstructorError):
             if tag == "tag:yaml.org,2002:timestamp":
                 self._problem(event.start_mark, f"日期 “{event.value}” 无效", "日期格式为 YYYY-MM-DD，且必须是真实存在的日期", "scalar")

@@ -98,6 +98,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
     def on_config(self, config):
         self.policies_path = self.policies_root(config)
         self.corpus, self.preloaded = self.preloaded or load_or_abort(self.policies_path), None
+        self.corpus.forget_positions()  # validated: rendering needs no line numbers
         if self.parallel():
             self.start_artefacts(Path(config.site_dir))
         self.pages = generate(self.corpus)
