@@ -13,14 +13,20 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 import time
+from array import array
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable
 
 from . import segment, urls
 
-FORMAT = "policykb-search-5"
+FORMAT = "policykb-search-6"
+# Parts of the index's metadata kept beside meta.json and read only when asked for: the filter
+# names (every document, unit and role name: 2.5 MB of JSON at a province's scale) are needed
+# by a query with a filter, not by every query.
+LAZY_META = {"filters": "filters.json"}
 BOOSTS = {"title": 3.0, "text": 1.0}  # a title/term match outranks a passing mention
 GRAM_BOOST = 1.0
 # Human annotations: a clause that links the glossary term the query names, or whose subjects,
@@ -301,8 +307,10 @@ def build_generation(corpus, parent: Path, index_dir: Path) -> IndexStats:
         terms, docnums = _write_whoosh(staging, docs, segment.IndexSegmenter(words))
         same = [[docnums[docs[i].id] for i in group] for group in identical_groups(docs)]
         meta = {"format": FORMAT, "hash": digest, "documents": len(docs), "terms": terms,
-                "synonyms": synonym_groups(corpus), "filters": filter_names(corpus),
-                "tags": tag_names(corpus), "same": same}
+                "synonyms": synonym_groups(corpus), "tags": tag_names(corpus), "same": same}
+        for key, value in {"filters": filter_names(corpus)}.items():
+            (staging / LAZY_META[key]).write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+        # meta.json last: its presence marks a complete generation (see current_dir)
         (staging / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         if target != current:
             shutil.rmtree(target, ignore_errors=True)
@@ -351,7 +359,8 @@ def _write_whoosh(path: Path, docs: list[SearchDoc], seg: segment.IndexSegmenter
     from whoosh import index
 
     ix = index.create_in(str(path), _schema())
-    writer = ix.writer(limitmb=256)
+    writer = ix.writer()
+    writer.pool = PostingLists()
     for d in docs:
         writer.add_document(
             id=d.id, doc=d.doc, kind=d.kind,
@@ -365,6 +374,42 @@ def _write_whoosh(path: Path, docs: list[SearchDoc], seg: segment.IndexSegmenter
     with ix.reader() as reader:
         terms = sum(1 for f in (*WORD_FIELDS, "grams") for _ in reader.lexicon(f))
         return terms, {fields["id"]: n for n, fields in reader.iter_docs()}
+
+
+class PostingLists:
+    """Whoosh's posting pool, kept as one compact list per term instead of one tuple per posting.
+
+    Whoosh's own pool holds every (field, term, docnum, weight, value) as a Python tuple
+    (≈ 200 bytes each), sorts them all at commit, and past its memory limit pickles sorted
+    runs to disk and merges them back: at 37,000 clauses (7.8 million postings) that was
+    two thirds of the index build, and what made it grow faster than the corpus. Documents
+    arrive in docnum order, so each term's postings are already in order; only the terms
+    need sorting. ``iter_postings`` yields exactly the sequence Whoosh's pool yields."""
+
+    def __init__(self):
+        self.lists: dict[tuple[str, bytes], tuple[array, array, list]] = {}
+        self.values: dict[bytes, bytes] = {}  # one object per distinct value (they are tiny)
+        self.fieldnames: set[str] = set()
+
+    def add(self, item) -> None:
+        fieldname, btext, docnum, weight, value = item
+        postings = self.lists.get((fieldname, btext))
+        if postings is None:
+            postings = self.lists[fieldname, btext] = (array("I"), array("d"), [])
+            self.fieldnames.add(fieldname)
+        postings[0].append(docnum)
+        postings[1].append(weight)
+        postings[2].append(self.values.setdefault(value, value) if value is not None else None)
+
+    def iter_postings(self):
+        for key in sorted(self.lists):
+            fieldname, btext = key
+            docnums, weights, values = self.lists[key]
+            for docnum, weight, value in zip(docnums, weights, values):
+                yield fieldname, btext, docnum, weight, value
+
+    def cleanup(self) -> None:
+        self.lists.clear()
 
 
 def _stored(d: SearchDoc) -> dict:
@@ -498,6 +543,20 @@ class Hit:
                 "also": [h.id for h in self.also]}
 
 
+class _Meta(dict):
+    """meta.json, and on first use the parts kept in their own files (``LAZY_META``)."""
+
+    def __init__(self, path: Path, values: dict):
+        super().__init__(values)
+        self._path = path
+
+    def __missing__(self, key: str):
+        if key not in LAZY_META:
+            raise KeyError(key)
+        value = self[key] = json.loads((self._path / LAZY_META[key]).read_text(encoding="utf-8"))
+        return value
+
+
 class Index:
     """An opened index generation: lexicon checks, query plans, Whoosh searches."""
 
@@ -508,7 +567,7 @@ class Index:
         from whoosh import index
 
         self.path = path
-        self.meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+        self.meta = _Meta(path, json.loads((path / "meta.json").read_text(encoding="utf-8")))
         self.ix = index.open_dir(str(path))
         from whoosh import scoring
 
@@ -636,11 +695,35 @@ def gram_query(gram: str):
 
 def search(index_dir, query: str, *, role=None, unit=None, category=None, doc=None, limit=10) -> list[Hit]:
     """Clauses matching every word of ``query`` (with filters), best first."""
-    index = Index(Path(index_dir))
+    return opened(index_dir).search(query, role=role, unit=unit, category=category, doc=doc, limit=limit)
+
+
+_opened = threading.local()  # this thread's last opened index: (index_dir, generation key, Index)
+
+
+def opened(index_dir) -> Index:
+    """The generation ``CURRENT`` names in ``index_dir``, opened once and reused by this thread's
+    later searches while it stays current (opening costs tens of milliseconds at a province's
+    scale: metadata, segment files). Whoosh readers are not shared between threads. A
+    generation is known by its name and its meta.json file: a rebuilt generation of the same
+    name (same content) is a new meta.json, and is opened anew."""
+    index_dir = Path(index_dir)
+    generation = current_dir(index_dir)
+    if generation is None:
+        raise IndexMissing(str(index_dir))
     try:
-        return index.search(query, role=role, unit=unit, category=category, doc=doc, limit=limit)
-    finally:
-        index.close()
+        stat = (generation / "meta.json").stat()
+    except FileNotFoundError:  # removed between the two reads: a newer build has published
+        return opened(index_dir)
+    key = (str(generation), stat.st_ino, stat.st_mtime_ns)
+    cached = getattr(_opened, "index", None)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    index = Index(index_dir, generation=generation)
+    _opened.index = (key, index)
+    if cached is not None:
+        cached[1].close()
+    return index
 
 
 def snippet(text: str, words: list[str], width: int = 90) -> list[tuple[str, bool]]:

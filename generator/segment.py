@@ -14,6 +14,7 @@ browser and the command line send the same terms to the same postings.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import unicodedata
@@ -60,9 +61,15 @@ def gram_tokens(text: str) -> list[str]:
     contains its bigrams, whatever jieba made of the surrounding text."""
     out: list[str] = []
     for run in _HAN_RUN.findall(normalize(text)):
-        out.extend(run)
-        out.extend(bigrams(run))
+        out += _run_grams(run)
     return out
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _run_grams(run: str) -> tuple[str, ...]:
+    """A run's characters and bigrams. Cached: a large corpus repeats its sentences (at 37,000
+    clauses: 440,000 Han runs, 8,800 distinct)."""
+    return (*run, *bigrams(run))
 
 
 def is_han_word(term: str) -> bool:
@@ -135,6 +142,10 @@ class IndexSegmenter:
             tokenizer.add_word(word, freq=max(tokenizer.suggest_freq(word, False), 10))
         self._jieba = tokenizer
         self._freq = tokenizer.FREQ  # word → count; prefixes of words are present with 0
+        # Han run → its tokens. A large corpus repeats its sentences (at 37,000 clauses: 440,000
+        # Han runs, 8,800 distinct), and a run's tokens depend only on the run and the
+        # dictionary, which is fixed for this segmenter's life.
+        self._han_tokens: dict[str, list[str]] = {}
 
     def is_word(self, text: str) -> bool:
         return self._freq.get(text, 0) > 0
@@ -163,9 +174,18 @@ class IndexSegmenter:
                 if following:
                     out.append(run + following)
                 continue
-            out += self.dictionary_words_in(run)
-            out += [t for t in self._jieba.cut_for_search(run) if not self.is_word(t) or len(t) == 1]
+            out += self.han_tokens(run)
         return out
+
+    def han_tokens(self, run: str) -> list[str]:
+        """A Han run's tokens: every dictionary word in it, then jieba's other search-mode
+        tokens (new words, single characters)."""
+        tokens = self._han_tokens.get(run)
+        if tokens is None:
+            tokens = self.dictionary_words_in(run)
+            tokens += [t for t in self._jieba.cut_for_search(run) if not self.is_word(t) or len(t) == 1]
+            self._han_tokens[run] = tokens
+        return tokens
 
 
 def _next_char(text: str, end: int) -> str:
