@@ -29,7 +29,7 @@ from .search import BOOSTS, FILTERS, FORMAT, GRAM_BOOST, TAG_BOOST, Index, _size
 ASSETS = Path(__file__).parent / "assets" / "search"
 SITE_DIR = "assets/search"  # under the built site: search.js, search.css, data/
 DOC_CHUNK = 2  # clauses per stored-document file: results fetch only the chunks they show
-POST_SHARD_BYTES = 6_000  # target size of one postings shard
+POST_SHARD_BYTES = 3_000  # target size of one postings shard
 FIRST_BLOCK = 48  # postings in a list's first block (in its shard); each later block doubles
 LEX_SHARD_BYTES = 2_000  # target size of one lexicon shard
 
@@ -144,10 +144,25 @@ def _write_site_data(generation: Path, target: Path) -> None:
         raise
 
 
+VLQ = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
+
+
+def membership(docnums) -> str:
+    """Ascending docnums as a string of gaps, each gap minus one in base 32 digits, low digits
+    first, every digit but the last of a gap marked by adding 32 (VLQ); search.js decodes it."""
+    out, prev = [], -1
+    for d in docnums:
+        out.append(vlq(d - prev - 1))
+        prev = d
+    return "".join(out)
+
+
 class BlockFiles:
     """Postings lists in impact order, cut into blocks: the first is returned (it goes into the
     term's shard with the scores later blocks start with); later blocks are written as
-    ``blk/<list>-<i>.json``. A clause that belongs to a group of identical clauses is preceded
+    ``blk/<list>-<i>.json``, and the list's clauses, without scores and in docnum order, as
+    ``blk/<list>.json`` (a few bytes per clause: the browser learns which clauses do *not*
+    contain a term without reading the term's whole list). A clause that belongs to a group of identical clauses is preceded
     by ``-(group + 1)``, so the browser learns its group from the postings it already has."""
 
     def __init__(self, folder: Path, group_of: dict[int, int]):
@@ -170,6 +185,7 @@ class BlockFiles:
             self.count += 1
             for i in range(1, len(cuts) - 1):
                 (self.folder / f"{n}-{i}.json").write_text(self._block(pairs[cuts[i]:cuts[i + 1]]), encoding="utf-8")
+            (self.folder / f"{n}.json").write_text('"' + membership(sorted(ids)) + '"', encoding="utf-8")
             fields.append(f'"n":{n}')
             fields.append('"m":[' + ",".join(json.dumps(pairs[c][0]) for c in cuts[1:-1]) + "]")
         if constant and pairs and pairs[0][0] == pairs[-1][0]:
@@ -177,14 +193,37 @@ class BlockFiles:
         return Encoded("{" + ",".join(fields) + "}")
 
     def _block(self, pairs) -> str:
-        group_of = self.group_of
-        parts = []
+        """A block as one JSON string (see ``vlq``): per clause its docnum times two, plus one
+        when its group follows; then the score in millionths, the first as it is and every
+        later one as the drop from the one before (a block is in descending order)."""
+        group_of, out, prev = self.group_of, [], None
         for score, docnum in pairs:
             g = group_of.get(docnum)
-            if g is not None:
-                parts.append(str(-(g + 1)))
-            parts.append(f"{docnum},{json.dumps(score)}")
-        return "[" + ",".join(parts) + "]"
+            micros = round(score * 1_000_000)
+            if g is None:
+                out.append(vlq(docnum * 2))
+            else:
+                out.append(vlq(docnum * 2 + 1))
+                out.append(vlq(g))
+            out.append(vlq(micros if prev is None else prev - micros))
+            prev = micros
+        return '"' + "".join(out) + '"'
+
+
+_SHORT = [VLQ[v] if v < 32 else VLQ[32 + (v & 31)] + VLQ[v >> 5] for v in range(1024)]
+
+
+def vlq(v: int) -> str:
+    """A non-negative integer in base 32 digits, low digits first, each digit but the last
+    marked by adding 32, written with the 64 characters of ``VLQ``."""
+    if v < 1024:
+        return _SHORT[v]
+    out = []
+    while v >= 32:
+        out.append(VLQ[32 + (v & 31)])
+        v >>= 5
+    out.append(VLQ[v])
+    return "".join(out)
 
 
 def link_tree(source: Path, target: Path) -> None:

@@ -216,18 +216,54 @@
     this.constant = entry ? entry.c : undefined;
     this.tag = key.charAt(0) === "t" ? key.slice(2) : null;
     this.rest = null;
+    this.members = null;  // every clause of the list (docnum order), once read: absence is then known
     if (entry) this.add(entry.p, state);
     this.rest = this.starts.length ? this.starts[0] : null;
   }
-  PostingList.prototype.add = function (flat, state) {
-    for (var i = 0; i < flat.length; i += 2) {
-      if (flat[i] < 0) { state.groupOf.set(flat[i + 1], -flat[i] - 1); i += 1; }
-      this.scores.set(flat[i], flat[i + 1]);
-      state.seen.add(flat[i]);
+  /* A block written by site_search.BlockFiles._block: docnum×2 (+1: its group follows),
+   * then its score in millionths (the first whole, the others as drops from the previous). */
+  PostingList.prototype.add = function (text, state) {
+    var at = { i: 0 }, micros = 0, first = true;
+    while (at.i < text.length) {
+      var head = vlq(text, at), d = Math.floor(head / 2);
+      if (head % 2) state.groupOf.set(d, vlq(text, at));
+      var v = vlq(text, at);
+      micros = first ? v : micros - v;
+      first = false;
+      this.scores.set(d, micros / 1e6);
+      state.seen.add(d);
     }
   };
+  var VLQ = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+  var DIGIT = {};
+  for (var k = 0; k < VLQ.length; k++) DIGIT[VLQ.charAt(k)] = k;
+  /* site_search.vlq decoded: the integer starting at at.i (at.i moves past it). */
+  function vlq(text, at) {
+    var v = 0, scale = 1, c;
+    while ((c = DIGIT[text.charAt(at.i++)]) >= 32) { v += (c - 32) * scale; scale *= 32; }
+    return v + c * scale;
+  }
+  /* site_search.membership decoded: ascending docnums from their gaps. */
+  function members(text) {
+    var out = new Set(), prev = -1, at = { i: 0 };
+    while (at.i < text.length) { prev += vlq(text, at) + 1; out.add(prev); }
+    return out;
+  }
+  /* Read more of the list: its members first (cheap, and they settle every clause that lacks
+   * the term), then its next block of scores. */
   PostingList.prototype.more = function (state) {
     var self = this, n = this.next;
+    if (this.members === null) {
+      return state.engine.json("blk/" + this.file + ".json").then(function (text) {
+        self.members = members(text);
+        self.members.forEach(function (d) { state.seen.add(d); });
+        if (self.constant !== undefined) {
+          // One score for every clause (a tag: no length normalisation): the list is now known whole.
+          self.members.forEach(function (d) { self.scores.set(d, self.constant); });
+          self.rest = null;
+        }
+      });
+    }
     return state.engine.json("blk/" + this.file + "-" + n + ".json").then(function (flat) {
       self.add(flat, state);
       self.next = n + 1;
@@ -271,7 +307,12 @@
       if (list.tag !== null && list.constant !== undefined && state.tagsOf.has(d)) {
         return state.tagsOf.get(d).has(list.tag) ? { hi: list.constant, done: true } : NO;
       }
-      return list.rest === null ? NO : { hi: list.rest, done: false };
+      if (list.rest === null) return NO;
+      if (list.members !== null) {
+        if (!list.members.has(d)) return NO;
+        if (list.constant !== undefined) return { hi: list.constant, done: true };
+      }
+      return { hi: list.rest, done: false };
     }
     var kids = node.kids, acc, done = true, any = false, i, r;
     if (node.op === "and") {
@@ -374,7 +415,10 @@
     var pick = null;
     this.lists.forEach(function (list) {
       if (list.rest === null) return;
-      var useful = unseenOpen || blockers.some(function (d) { return !list.scores.has(d) && !(list.tag !== null && list.constant !== undefined && self.tagsOf.has(d)); });
+      var useful = unseenOpen || blockers.some(function (d) {
+        var r = evaluate({ op: "term", list: list }, d, self);
+        return r !== NO && !r.done;
+      });
       if (useful && (pick === null || list.rest > pick.rest)) pick = list;
     });
     if (pick === null) throw new Error("检索数据不完整");  // every list read to the end leaves nothing open
