@@ -9,6 +9,7 @@ The browser gets the same index in static files: see ``generator.site_search``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -364,19 +365,24 @@ def _write_whoosh(path: Path, docs: list[SearchDoc], seg: segment.IndexSegmenter
     writer = ix.writer()
     writer.pool = PostingLists()
     for d in docs:
-        writer.add_document(
-            id=d.id, doc=d.doc, kind=d.kind,
-            title=" ".join(seg.word_tokens(d.heading)), text=" ".join(seg.word_tokens(d.text)),
-            tags=" ".join(d.tags),
-            grams=" ".join(segment.gram_tokens(f"{d.heading}\n{d.text}")),
-            roles=" ".join(d.roles), units=" ".join(d.units), category=d.category, year=d.year,
-            data=_stored(d),
-        )
+        writer.add_document(**whoosh_fields(d, seg))
     writer.commit(optimize=True)
     with ix.reader() as reader:
         terms = sum(1 for f in (*WORD_FIELDS, "grams") for _ in reader.lexicon(f))
         _write_lengths(path, reader)
         return terms, {fields["id"]: n for n, fields in reader.iter_docs()}
+
+
+def whoosh_fields(d: SearchDoc, seg: segment.IndexSegmenter) -> dict:
+    """The Whoosh document of a search document: token fields as space-separated tokens."""
+    return dict(
+        id=d.id, doc=d.doc, kind=d.kind,
+        title=" ".join(seg.word_tokens(d.heading)), text=" ".join(seg.word_tokens(d.text)),
+        tags=" ".join(d.tags),
+        grams=" ".join(segment.gram_tokens(f"{d.heading}\n{d.text}")),
+        roles=" ".join(d.roles), units=" ".join(d.units), category=d.category, year=d.year,
+        data=_stored(d),
+    )
 
 
 def _write_lengths(path: Path, reader) -> None:
@@ -646,8 +652,8 @@ class Index:
         from whoosh.query import And, Term
 
         restrict = And([Term(FILTERS[k], v) for k, v in filters.items()]) if filters else None
-        results = self.searcher.search(q, limit=None, filter=restrict)
-        ranked = sorted(((score, docnum) for docnum, score in results.items()), key=lambda sd: (-round(sd[0], 4), sd[1]))
+        matched = matched_scores(self.searcher, q, restrict)
+        ranked = sorted(((score, docnum) for docnum, score in matched.items()), key=lambda sd: (-round(sd[0], 4), sd[1]))
         hits = []
         for score, docnum, members in collapse(ranked, self.same)[:limit]:
             hit = self._hit(docnum, score, parsed.words)
@@ -662,6 +668,49 @@ class Index:
                    heading=data["heading"], number=data["number"], text=data["text"], url=data["url"],
                    score=score, docnum=docnum, snippet=snippet(data["text"] or data["heading"], words),
                    year=fields.get("year") or "")
+
+
+def matched_scores(searcher, q, restrict=None) -> dict[int, float]:
+    """Docnum → score of every clause ``q`` matches (within ``restrict``), as Whoosh scores them.
+
+    Whoosh's collector walks its matcher tree one document at a time; a broad query (纪委 at
+    a province's scale: 10,000 clauses, 15 terms) spends most of its time in that walk. Here
+    the same matcher tree, built by Whoosh, is evaluated a posting list at a time: each term's
+    postings are read and scored by Whoosh's own term matcher, and the tree's nodes combine
+    them exactly as their ``score`` methods do (union: a + b where both match; intersection:
+    a + b; ``best_of``: the larger; boost: times the boost), in the same tree order, so every
+    score is the same number. Any other kind of node is walked as Whoosh walks it."""
+    if not searcher.is_atomic():  # several segments: Whoosh's own collector
+        results = searcher.search(q, limit=None, filter=restrict)
+        return {docnum: score for docnum, score in results.items()}
+    scores = _node_scores(q.matcher(searcher, searcher.context()))
+    if restrict is not None:
+        allowed = set(searcher.docs_for_query(restrict))
+        scores = {d: v for d, v in scores.items() if d in allowed}
+    return scores
+
+
+def _node_scores(m) -> dict[int, float]:
+    from whoosh.matching import IntersectionMatcher, UnionMatcher, WrappingMatcher
+
+    kind, best = type(m), _best_classes()[0]
+    if kind is UnionMatcher or kind is IntersectionMatcher or kind is best:
+        a, b = _node_scores(m.a), _node_scores(m.b)
+        if kind is IntersectionMatcher:
+            return {d: a[d] + b[d] for d in a.keys() & b.keys()}
+        combine = max if kind is best else float.__add__
+        out = dict(a)
+        for d, score in b.items():
+            out[d] = combine(out[d], score) if d in out else score
+        return out
+    if kind is WrappingMatcher:
+        boost = m.boost
+        return {d: score * boost for d, score in _node_scores(m.child).items()}
+    out = {}  # a term's postings, or a node of another kind: walked as Whoosh walks it
+    while m.is_active():
+        out[m.id()] = m.score()
+        m.next()
+    return out
 
 
 def whoosh_query(word_plans, tags_per_word=None):
@@ -693,6 +742,13 @@ def best_of(queries):
     Whoosh's own DisjunctionMax takes the maximum over its sub-matchers' current postings even
     when one of them sits on a later document (whoosh3 3.54: a clause scored with another
     clause's score); this one compares only the sub-matchers positioned on the document."""
+    return _best_classes()[1](queries)
+
+
+@functools.cache
+def _best_classes():
+    """(BestMatcher, BestOf) for ``best_of``, made once (Whoosh is imported only when a
+    search needs it)."""
     from whoosh.matching.binary import DisjunctionMaxMatcher
     from whoosh.query import DisjunctionMax
 
@@ -712,7 +768,7 @@ def best_of(queries):
             reader = searcher.reader()
             return self._tree_matcher(subs, BestMatcher, searcher, context, lambda q: q.estimate_size(reader))
 
-    return BestOf(queries)
+    return BestMatcher, BestOf
 
 
 def leaf_query(leaf: segment.Leaf):
