@@ -6,9 +6,11 @@ For each size the corpus in ``bench-out/work/<size>/policies`` is loaded and its
 documents cut once with the product's own tokenisation (``generator.segment``); that cut is
 timed on its own, since both engines index the same tokens. Then:
 
-* Whoosh: the product's ``generator.search._write_whoosh`` fed the pre-cut word tokens, plus the
-  same ``meta.json`` ``build_generation`` writes, so ``generator.search.Index`` opens it as is;
-* tantivy: the same fields with a whitespace tokenizer (the tokens are already cut and
+* Whoosh: the product's own ``generator.search.build_generation`` with jieba's word cut replayed
+  from the shared cut; its figure is the engine's part (``search._write_whoosh``), and
+  ``generator.search.Index`` opens the generation as the CLI does;
+* tantivy: a generation of the same shape (the product's meta files copied, the tantivy index in
+  ``index/``): the same fields with a whitespace tokenizer (the tokens are already cut and
   normalised: nothing is re-segmented, lower-cased or stemmed), the same stored payload and
   boosts, one segment in document order so a tantivy doc id is the Whoosh docnum;
 * ``TantivyIndex`` answers through the product's query plan (``parse_query``, ``plan`` against
@@ -18,8 +20,8 @@ timed on its own, since both engines index the same tokens. Then:
 Both engines then answer ``bench.run.benchmark_queries``: in-process p50/p95 through the search
 interface and for the engine alone, agreement of their top five, and whole-process time of a
 fresh interpreter that opens the index and answers one query. Scores differ by construction:
-Whoosh runs BM25F with its own idf and ``b = 0`` on the tags field; tantivy's BM25 has
-k1 = 1.2, b = 0.75 on every field and its own idf.
+Whoosh runs the product's BM25F settings (``search.BM25_B``, ``BM25_K1``, per-field ``B``) with
+Whoosh's idf; tantivy's BM25 has k1 = 1.2, b = 0.75 on every field and its own idf.
 
 Wall-clock figures are ``time.perf_counter``; CPU figures are ``time.process_time`` (every
 thread of the process, tantivy's included). One table per size on stdout, JSON in
@@ -46,7 +48,7 @@ from generator import search, segment
 from generator.search import Hit, SearchDoc
 
 ROOT = Path(__file__).resolve().parents[1]
-SEARCH_META = "search-meta.json"  # tantivy writes its own meta.json into the index folder
+TANTIVY_DIR = "index"  # inside a generation, beside the product's meta.json (tantivy writes its own)
 WRITER_HEAP = 256 * 1024 * 1024  # the Whoosh writer's limitmb=256
 WHOLE_PROCESS_RUNS = 5
 
@@ -88,21 +90,37 @@ class ReplaySegmenter:
 # --------------------------------------------------------------------------- building
 
 
-def search_meta(corpus, docs: list[SearchDoc], words: list[str], terms: int) -> dict:
-    """What ``search.build_generation`` writes beside the Whoosh index; docnums are positions
-    in ``docs`` (both engines number documents in insertion order)."""
-    return {"format": search.FORMAT, "hash": search.content_hash(docs, words), "documents": len(docs),
-            "terms": terms, "synonyms": search.synonym_groups(corpus), "filters": search.filter_names(corpus),
-            "tags": search.tag_names(corpus), "same": search.identical_groups(docs)}
+@dataclass
+class Built:
+    path: Path  # the generation directory
+    seconds: float  # the engine's own writing, wall
+    cpu_seconds: float
 
 
-def build_whoosh(path: Path, docs: list[SearchDoc], cut: list[CutDoc]) -> int:
-    """The product's Whoosh index of ``docs`` in ``path``; returns its number of word terms."""
-    path.mkdir(parents=True)
-    terms, docnums = search._write_whoosh(path, docs, ReplaySegmenter(docs, cut))
-    if any(docnums[d.id] != i for i, d in enumerate(docs)):
-        raise RuntimeError("Whoosh docnums are not the documents' positions")
-    return terms
+def build_whoosh(parent: Path, corpus, docs: list[SearchDoc], cut: list[CutDoc]) -> Built:
+    """The product's index generation (``search.build_generation``: Whoosh files and meta)
+    with jieba's word cut replayed from ``cut``; the figure is ``search._write_whoosh`` alone,
+    the engine's part, without the meta both engines share."""
+    replay = ReplaySegmenter(docs, cut)
+    timing: list[float] = []
+    write, segmenter = search._write_whoosh, segment.IndexSegmenter
+
+    def timed_write(*args):
+        result, wall, cpu = timed(write, *args)
+        timing.extend([wall, cpu])
+        return result
+
+    search._write_whoosh, segment.IndexSegmenter = timed_write, lambda words=(): replay
+    try:
+        stats = search.build_generation(corpus, parent, parent)
+    finally:
+        search._write_whoosh, segment.IndexSegmenter = write, segmenter
+    return Built(stats.path, *timing)
+
+
+def product_meta_files(generation: Path) -> list[Path]:
+    """The product's own files in a generation (meta.json and the parts kept beside it)."""
+    return [generation / name for name in ("meta.json", *search.LAZY_META.values()) if (generation / name).exists()]
 
 
 def tantivy_schema():
@@ -128,7 +146,7 @@ def build_tantivy(path: Path, docs: list[SearchDoc], cut: list[CutDoc]) -> None:
     index = tantivy.Index(tantivy_schema(), path=str(path))
     writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)  # one segment, document order
     for d, c in zip(docs, cut):
-        grams = " ".join(segment.gram_tokens(f"{d.heading}\n{d.text}"))  # as _write_whoosh does
+        grams = " ".join(segment.gram_tokens(f"{d.heading}\n{d.text}"))  # as the Whoosh build does
         writer.add_document(tantivy.Document(
             id=d.id, doc=d.doc, kind=d.kind, year=d.year, title=c.title, text=c.text, tags=c.tags,
             grams=grams, roles=" ".join(d.roles), units=" ".join(d.units), category=d.category,
@@ -141,9 +159,22 @@ def build_tantivy(path: Path, docs: list[SearchDoc], cut: list[CutDoc]) -> None:
         raise RuntimeError(f"tantivy index has {searcher.num_segments} segments, {searcher.num_docs} documents")
 
 
-def engine_bytes(path: Path, product_meta: str) -> int:
+def build_tantivy_generation(generation: Path, whoosh_generation: Path, docs: list[SearchDoc],
+                             cut: list[CutDoc]) -> Built:
+    """A generation of the same shape for tantivy: the product's meta files copied from the
+    Whoosh generation, the tantivy index in ``index/``."""
+    shutil.rmtree(generation, ignore_errors=True)
+    generation.mkdir(parents=True)
+    for meta in product_meta_files(whoosh_generation):
+        shutil.copyfile(meta, generation / meta.name)
+    _, wall, cpu = timed(build_tantivy, generation / TANTIVY_DIR, docs, cut)
+    return Built(generation, wall, cpu)
+
+
+def engine_bytes(generation: Path) -> int:
     """Bytes of the engine's own files: the product's meta, the same for both, left out."""
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and p.name != product_meta)
+    shared = set(product_meta_files(generation))
+    return sum(p.stat().st_size for p in generation.rglob("*") if p.is_file() and p not in shared)
 
 
 # --------------------------------------------------------------------------- searching tantivy
@@ -156,8 +187,8 @@ class TantivyIndex:
         import tantivy
 
         self.path = Path(path)
-        self.meta = json.loads((self.path / SEARCH_META).read_text(encoding="utf-8"))
-        self.index = tantivy.Index.open(str(self.path))
+        self.meta = search._Meta(self.path, json.loads((self.path / "meta.json").read_text(encoding="utf-8")))
+        self.index = tantivy.Index.open(str(self.path / TANTIVY_DIR))
         self.schema = self.index.schema
         self.searcher = self.index.searcher()
         self.synonyms = {key: group for group in self.meta["synonyms"] for key in group}
@@ -257,7 +288,7 @@ def tantivy_query(schema, word_plans, tags_per_word=None):
 class WhooshEngine:
     """The product's ``search.Index`` plus its engine call alone, for the engine-only figure."""
 
-    name, product_meta = "Whoosh", "meta.json"
+    name = "Whoosh"
 
     def __init__(self, path: Path):
         self.index = search.Index(path.parent, generation=path)
@@ -273,15 +304,21 @@ class WhooshEngine:
         return search.whoosh_query(self.index.plan(words), search.word_tags(words, self.index.meta["tags"], self.index.synonyms))
 
     def ranked(self, prepared) -> list[tuple[float, int]]:
-        results = self.index.searcher.search(prepared, limit=None)
-        return sorted(((r.score, r.docnum) for r in results), key=lambda sd: (-round(sd[0], 4), sd[1]))
+        """All matches scored as ``Index.search`` scores them (the product's own evaluation of
+        Whoosh's matcher tree where it has one, else Whoosh's collector), best first."""
+        evaluate = getattr(search, "matched_scores", None)
+        if evaluate is not None:
+            matched = evaluate(self.index.searcher, prepared).items()
+        else:
+            matched = ((r.docnum, r.score) for r in self.index.searcher.search(prepared, limit=None))
+        return sorted(((score, docnum) for docnum, score in matched), key=lambda sd: (-round(sd[0], 4), sd[1]))
 
     def close(self) -> None:
         self.index.close()
 
 
 class TantivyEngine:
-    name, product_meta = "tantivy", SEARCH_META
+    name = "tantivy"
 
     def __init__(self, path: Path):
         self.index = TantivyIndex(path)
@@ -401,23 +438,20 @@ def measure(corpus_root: Path, work: Path, queries: list[str] | None = None, who
     cut, cut_s, cut_cpu = timed(lambda: cut_documents(docs, segment.IndexSegmenter(words)))
     _, gram_s, gram_cpu = timed(lambda: [segment.gram_tokens(f"{d.heading}\n{d.text}") for d in docs])
     shutil.rmtree(work, ignore_errors=True)
-    paths = {"Whoosh": work / "whoosh", "tantivy": work / "tantivy"}
-    terms, whoosh_s, whoosh_cpu = timed(build_whoosh, paths["Whoosh"], docs, cut)
-    _, tantivy_s, tantivy_cpu = timed(build_tantivy, paths["tantivy"], docs, cut)
-    meta = json.dumps(search_meta(corpus, docs, words, terms), ensure_ascii=False)
-    (paths["Whoosh"] / "meta.json").write_text(meta, encoding="utf-8")
-    (paths["tantivy"] / SEARCH_META).write_text(meta, encoding="utf-8")
+    whoosh = build_whoosh(work / "whoosh", corpus, docs, cut)
+    tantivy = build_tantivy_generation(work / "tantivy", whoosh.path, docs, cut)
+    paths = {"Whoosh": whoosh.path, "tantivy": tantivy.path}
     result = {"documents": len(docs), "load_s": load_s, "segment_s": cut_s, "segment_cpu_s": cut_cpu,
-              "gram_cut_s": gram_s, "gram_cut_cpu_s": gram_cpu, "word_terms": terms,
-              "engines": {"Whoosh": {"build_s": whoosh_s, "build_cpu_s": whoosh_cpu},
-                          "tantivy": {"build_s": tantivy_s, "build_cpu_s": tantivy_cpu}}}
+              "gram_cut_s": gram_s, "gram_cut_cpu_s": gram_cpu, "search_format": search.FORMAT,
+              "engines": {name: {"build_s": built.seconds, "build_cpu_s": built.cpu_seconds}
+                          for name, built in (("Whoosh", whoosh), ("tantivy", tantivy))}}
     queries = queries or benchmark_queries(corpus_root)
     result["queries"] = len(queries)
     tops = {}
     for cls in (WhooshEngine, TantivyEngine):
         name = cls.name
         figures = result["engines"][name]
-        figures["bytes"] = engine_bytes(paths[name], cls.product_meta)
+        figures["bytes"] = engine_bytes(paths[name])
         figures["open_median_s"] = open_median(cls, paths[name])
         engine = cls(paths[name])
         figures["documents"] = engine.documents()
@@ -433,7 +467,8 @@ def measure(corpus_root: Path, work: Path, queries: list[str] | None = None, who
 
 
 def profile_whoosh_build(corpus_root: Path, work: Path, top: int = 25) -> str:
-    """cProfile of the Whoosh build from pre-cut tokens, the top entries by own time."""
+    """cProfile of the product's index build with the word cut replayed (``build_whoosh``):
+    the top entries by own time and by cumulative time."""
     from generator.corpus import load_corpus
 
     corpus = load_corpus(corpus_root)
@@ -442,7 +477,7 @@ def profile_whoosh_build(corpus_root: Path, work: Path, top: int = 25) -> str:
     shutil.rmtree(work, ignore_errors=True)
     profiler = cProfile.Profile()
     profiler.enable()
-    build_whoosh(work, docs, cut)
+    build_whoosh(work, corpus, docs, cut)
     profiler.disable()
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)

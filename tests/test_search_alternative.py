@@ -3,7 +3,6 @@ Whoosh and tantivy built from the same cut, both answering through the product's
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -23,12 +22,9 @@ def built(tmp_path_factory):
     words = segment.domain_words(corpus)
     cut = alt.cut_documents(docs, segment.IndexSegmenter(words))
     work = tmp_path_factory.mktemp("alternative")
-    terms = alt.build_whoosh(work / "whoosh", docs, cut)
-    alt.build_tantivy(work / "tantivy", docs, cut)
-    meta = json.dumps(alt.search_meta(corpus, docs, words, terms), ensure_ascii=False)
-    (work / "whoosh" / "meta.json").write_text(meta, encoding="utf-8")
-    (work / "tantivy" / alt.SEARCH_META).write_text(meta, encoding="utf-8")
-    engines = {"Whoosh": alt.WhooshEngine(work / "whoosh"), "tantivy": alt.TantivyEngine(work / "tantivy")}
+    whoosh = alt.build_whoosh(work / "whoosh", corpus, docs, cut)
+    tantivy_generation = alt.build_tantivy_generation(work / "tantivy", whoosh.path, docs, cut)
+    engines = {"Whoosh": alt.WhooshEngine(whoosh.path), "tantivy": alt.TantivyEngine(tantivy_generation.path)}
     yield corpus, docs, work, engines
     engines["Whoosh"].close()
 
@@ -43,7 +39,7 @@ def test_both_engines_index_every_search_document(built):
     assert engines["Whoosh"].documents() == engines["tantivy"].documents() == 391
 
 
-def test_whoosh_from_the_shared_cut_answers_as_the_product_build(built, tmp_path):
+def test_whoosh_from_the_replayed_cut_answers_as_the_product_build_with_jieba(built, tmp_path):
     corpus, _, _, engines = built
     product = search.build_generation(corpus, tmp_path, tmp_path)
     index = search.Index(tmp_path, generation=product.path)
