@@ -15,6 +15,7 @@ is what summing the full lists would give.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -150,9 +151,10 @@ VLQ = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 def membership(docnums) -> str:
     """Ascending docnums as a string of gaps, each gap minus one in base 32 digits, low digits
     first, every digit but the last of a gap marked by adding 32 (VLQ); search.js decodes it."""
-    out, prev = [], -1
+    codes, out, prev = _codes(), [], -1
     for d in docnums:
-        out.append(vlq(d - prev - 1))
+        gap = d - prev - 1
+        out.append(codes[gap] if gap < len(codes) else vlq(gap))
         prev = d
     return "".join(out)
 
@@ -160,10 +162,9 @@ def membership(docnums) -> str:
 class BlockFiles:
     """Postings lists in impact order, cut into blocks: the first is returned (it goes into the
     term's shard with the scores later blocks start with); later blocks are written as
-    ``blk/<list>-<i>.json``, and the list's clauses, without scores and in docnum order, as
-    ``blk/<list>.json`` (a few bytes per clause: the browser learns which clauses do *not*
-    contain a term without reading the term's whole list). A clause that belongs to a group of identical clauses is preceded
-    by ``-(group + 1)``, so the browser learns its group from the postings it already has."""
+    ``blk/<list>-<i>.json``; the first of them also carries the list's clauses without scores,
+    in docnum order (a few bytes per clause: the browser learns which clauses do *not* contain
+    a term without reading the term's whole list)."""
 
     def __init__(self, folder: Path, group_of: dict[int, int]):
         self.folder = folder
@@ -172,52 +173,58 @@ class BlockFiles:
         folder.mkdir()
 
     def entry(self, ids, scores, constant: bool = False) -> "Encoded":
-        pairs = sorted(zip((round(s, 6) for s in scores), ids), key=lambda p: (-p[0], p[1]))
+        # Scores in millionths (what the browser receives), negated: tuples sort in impact
+        # order, best score first, then docnum as search.py breaks ties.
+        order = sorted(zip([-round(s * 1_000_000) for s in scores], ids))
         cuts, size = [0], FIRST_BLOCK
-        while cuts[-1] + size < len(pairs):
+        while cuts[-1] + size < len(order):
             cuts.append(cuts[-1] + size)
             size *= 2
-        cuts.append(len(pairs))
-        first = self._block(pairs[:cuts[1]])
-        fields = [f'"p":{first}']
+        cuts.append(len(order))
+        fields = [f'"p":{self._block(order, 0, cuts[1])}']
         if len(cuts) > 2:
             n = self.count
             self.count += 1
-            for i in range(1, len(cuts) - 1):
-                (self.folder / f"{n}-{i}.json").write_text(self._block(pairs[cuts[i]:cuts[i + 1]]), encoding="utf-8")
-            (self.folder / f"{n}.json").write_text('"' + membership(sorted(ids)) + '"', encoding="utf-8")
+            # The second block travels with the member list: the browser reads the members
+            # before any later block, and one file fewer per list is less to write.
+            _write(self.folder / f"{n}-1.json", f'["{membership(sorted(ids))}",{self._block(order, cuts[1], cuts[2])}]')
+            for i in range(2, len(cuts) - 1):
+                _write(self.folder / f"{n}-{i}.json", self._block(order, cuts[i], cuts[i + 1]))
             fields.append(f'"n":{n}')
-            fields.append('"m":[' + ",".join(json.dumps(pairs[c][0]) for c in cuts[1:-1]) + "]")
-        if constant and pairs and pairs[0][0] == pairs[-1][0]:
-            fields.append(f'"c":{json.dumps(pairs[0][0])}')
+            fields.append('"m":[' + ",".join(repr(-order[c][0] / 1_000_000) for c in cuts[1:-1]) + "]")
+        if constant and order and order[0][0] == order[-1][0]:
+            fields.append(f'"c":{-order[0][0] / 1_000_000!r}')
         return Encoded("{" + ",".join(fields) + "}")
 
-    def _block(self, pairs) -> str:
-        """A block as one JSON string (see ``vlq``): per clause its docnum times two, plus one
-        when its group follows; then the score in millionths, the first as it is and every
-        later one as the drop from the one before (a block is in descending order)."""
-        group_of, out, prev = self.group_of, [], None
-        for score, docnum in pairs:
+    def _block(self, order, start: int, end: int) -> str:
+        """``order[start:end]`` as one JSON string of ``vlq`` numbers: per clause its docnum
+        times two, plus one when its group follows; then its score in millionths, the first as
+        it is and every later one as the drop from the one before."""
+        group_of, codes, out = self.group_of, _codes(), []
+        limit = len(codes)
+        prev = None
+        for i in range(start, end):
+            neg, docnum = order[i]
             g = group_of.get(docnum)
-            micros = round(score * 1_000_000)
-            if g is None:
-                out.append(vlq(docnum * 2))
-            else:
-                out.append(vlq(docnum * 2 + 1))
-                out.append(vlq(g))
-            out.append(vlq(micros if prev is None else prev - micros))
-            prev = micros
+            head = docnum * 2 if g is None else docnum * 2 + 1
+            out.append(codes[head] if head < limit else vlq(head))
+            if g is not None:
+                out.append(codes[g] if g < limit else vlq(g))
+            drop = -neg if prev is None else neg - prev
+            out.append(codes[drop] if drop < limit else vlq(drop))
+            prev = neg
         return '"' + "".join(out) + '"'
 
 
-_SHORT = [VLQ[v] if v < 32 else VLQ[32 + (v & 31)] + VLQ[v >> 5] for v in range(1024)]
+@functools.cache
+def _codes() -> list[str]:
+    """``vlq(v)`` for every v below 2**17 (docnums of a province's corpus, most score drops)."""
+    return [vlq(v) for v in range(1 << 17)]
 
 
 def vlq(v: int) -> str:
     """A non-negative integer in base 32 digits, low digits first, each digit but the last
     marked by adding 32, written with the 64 characters of ``VLQ``."""
-    if v < 1024:
-        return _SHORT[v]
     out = []
     while v >= 32:
         out.append(VLQ[32 + (v & 31)])
@@ -372,7 +379,7 @@ def _write_encoded_buckets(folder: Path, items, bucket_of, count: int) -> None:
         buckets[bucket_of(item)].append(item)
     for i, bucket in enumerate(buckets):
         body = ",".join(f"{json.dumps(k, ensure_ascii=False)}:{_compact(v)}" for k, v in bucket)
-        (folder / f"{i}.json").write_text("{" + body + "}", encoding="utf-8")
+        _write(folder / f"{i}.json", "{" + body + "}")
 
 
 def _write_buckets(folder: Path, items, bucket_of, shape, count: int) -> None:
@@ -385,4 +392,13 @@ def _write_buckets(folder: Path, items, bucket_of, shape, count: int) -> None:
 
 
 def _dump(path: Path, value) -> None:
-    path.write_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    _write(path, json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+
+def _write(path: Path, text: str) -> None:
+    """A new file (tens of thousands at a province's scale: no text layer, one system call)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        os.write(fd, text.encode("utf-8"))
+    finally:
+        os.close(fd)

@@ -249,25 +249,24 @@
     while (at.i < text.length) { prev += vlq(text, at) + 1; out.add(prev); }
     return out;
   }
-  /* Read more of the list: its members first (cheap, and they settle every clause that lacks
-   * the term), then its next block of scores. */
+  /* Read more of the list: its next block (the first file of a list also brings its members,
+   * which settle every clause that lacks the term). */
   PostingList.prototype.more = function (state) {
     var self = this, n = this.next;
-    if (this.members === null) {
-      return state.engine.json("blk/" + this.file + ".json").then(function (text) {
-        self.members = members(text);
+    return state.engine.json("blk/" + this.file + "-" + n + ".json").then(function (got) {
+      if (n === 1) {
+        self.members = members(got[0]);
         self.members.forEach(function (d) { state.seen.add(d); });
-        if (self.constant !== undefined) {
-          // One score for every clause (a tag: no length normalisation): the list is now known whole.
-          self.members.forEach(function (d) { self.scores.set(d, self.constant); });
-          self.rest = null;
-        }
-      });
-    }
-    return state.engine.json("blk/" + this.file + "-" + n + ".json").then(function (flat) {
-      self.add(flat, state);
+        got = got[1];
+      }
+      self.add(got, state);
       self.next = n + 1;
       self.rest = n < self.starts.length ? self.starts[n] : null;
+      if (self.members !== null && self.constant !== undefined) {
+        // One score for every clause (a tag: no length normalisation): the list is known whole.
+        self.members.forEach(function (d) { self.scores.set(d, self.constant); });
+        self.rest = null;
+      }
     });
   };
 
