@@ -384,9 +384,10 @@ def query_figures(engine, queries: list[str]) -> tuple[dict, dict[str, list[str]
         t = time.perf_counter()
         engine.ranked(prepared)
         alone.append(time.perf_counter() - t)
+    slowest = sorted(zip(interface, queries), reverse=True)[:5]
     return {"query_p50_s": statistics.median(interface), "query_p95_s": percentile(interface, 0.95),
             "engine_p50_s": statistics.median(alone), "engine_p95_s": percentile(alone, 0.95),
-            "answered": answered}, top5
+            "answered": answered, "slowest": [[q, t] for t, q in slowest]}, top5
 
 
 def whole_process_figures(paths: dict[str, Path], query: str) -> dict[str, dict]:
