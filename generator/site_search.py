@@ -112,8 +112,7 @@ def _write_site_data(generation: Path, target: Path) -> None:
             same = index.meta["same"]
             group_of = {d: g for g, members in enumerate(same) for d in members}
             blocks = BlockFiles(staging / "blk", group_of)
-            member_tags: dict[int, list[str]] = {d: [] for d in group_of}
-            entries = site_entries(index, blocks, member_tags)
+            entries = site_entries(index, blocks)
             docs = [_doc_row(index.reader.stored_fields(n)) for n in range(index.reader.doc_count_all())]
             meta_hash = index.meta["hash"][:16]
         finally:
@@ -129,11 +128,8 @@ def _write_site_data(generation: Path, target: Path) -> None:
             _dump(staging / "docs" / f"{i}.json", docs[start:start + DOC_CHUNK])
         (staging / "grp").mkdir()
         for g, members in enumerate(same):
-            # A group of identical clauses: its members in display order, what 同见 shows of
-            # each, and each member's tags (a tag's score is the same in every clause, so the
-            # browser knows a member's tag scores without reading the tag's whole list).
-            _dump(staging / "grp" / f"{g}.json", {"m": members, "h": [_head(docs[d]) for d in members],
-                                                  "t": [member_tags[d] for d in members]})
+            # A group of identical clauses: its members in display order and what 同见 shows of each.
+            _dump(staging / "grp" / f"{g}.json", {"m": members, "h": [_head(docs[d]) for d in members]})
         meta = {"format": FORMAT, "layout": 2, "hash": meta_hash, "documents": len(docs),
                 "postShards": post_shards, "lexShards": lex_shards, "docChunk": DOC_CHUNK,
                 "maxWord": segment.MAX_WORD}
@@ -245,7 +241,7 @@ def link_tree(source: Path, target: Path) -> None:
     shutil.copytree(source, target, copy_function=link)
 
 
-def site_entries(index: Index, blocks: "BlockFiles", member_tags: dict[int, list[str]]) -> dict[str, object]:
+def site_entries(index: Index, blocks: "BlockFiles") -> dict[str, object]:
     """Every key the browser may look up: postings with Whoosh's scores, synonyms, filters.
 
     Scores are read from the postings in one pass over each field's lexicon (``field_scores``)
@@ -277,12 +273,8 @@ def site_entries(index: Index, blocks: "BlockFiles", member_tags: dict[int, list
         if tags:
             entries["e\t" + key] = tags
     wanted = {t for tags in names.values() for t in tags}
-    tagged = {}
-    for tag, ids, scores in field_scores(index, "tags", TAG_BOOST, only=wanted):
-        tagged[tag] = _encoded(ids, scores, constant=True)
-        for docnum in ids:
-            if docnum in member_tags:
-                member_tags[docnum].append(tag)
+    tagged = {tag: _encoded(ids, scores, constant=True)
+              for tag, ids, scores in field_scores(index, "tags", TAG_BOOST, only=wanted)}
     for tag in sorted(wanted):
         if tag in tagged:
             entries["t\t" + tag] = tagged[tag]
@@ -345,8 +337,12 @@ def _doc_row(fields: dict) -> list:
 
 
 def _head(row: list) -> list:
-    """What 同见 shows of a clause: id, container, number, url, year."""
-    return [row[0], row[2], row[4], row[5], row[7]]
+    """What 同见 shows of a clause: id, container, number, url, year. A url that is a prefix
+    followed by the id (``#`` as ``/#``; a whole document's with ``/``) is sent as [prefix]."""
+    ident, url = row[0], row[5]
+    tail = ident.replace("#", "/#", 1) if "#" in ident else ident + "/"
+    short = [url[:-len(tail)]] if url.endswith(tail) else url
+    return [ident, row[2], row[4], short, row[7]]
 
 
 def _shard_count(total: int, target: int) -> int:

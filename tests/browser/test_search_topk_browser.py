@@ -3,8 +3,8 @@
 The sample corpus is small: most postings lists fit in their first block. Here the browser files
 are written with first blocks of two postings, so nearly every list is read block by block and
 the early stop (and the reading of member lists and identical-clause groups) decides every
-answer; each is compared with ``Index.search``: the same clauses in the same order, the same
-同见 clauses, the same scores."""
+answer; each is compared with ``Index.search``: the same clauses in the same order with the
+same links, the same 同见 clauses and links, the same scores."""
 
 from __future__ import annotations
 
@@ -51,14 +51,14 @@ def block_site(tmp_path_factory):
 
 
 def browser_answers(page, queries):
-    """query → [[id, [同见 ids], score]] from the page's own search engine, or the error text."""
+    """query → [[[id, url], [[同见 id, url]…], score]] from the page's own search engine, or the error text."""
     return page.evaluate("""async queries => {
         const engine = window.policykbSearch.engine, out = {};
         for (const q of queries) {
             try {
                 const r = await engine.search(q, 10);
                 const hits = await engine.documents(r.hits.top);
-                out[q] = hits.map(h => [h.id, h.also.map(a => a.id), h.score]);
+                out[q] = hits.map(h => [[h.id, h.url], h.also.map(a => [a.id, a.url]), h.score]);
             } catch (e) { out[q] = "error: " + e.message; }
         }
         return out;
@@ -78,7 +78,8 @@ def test_block_reading_finds_what_whole_lists_find(block_site, site_server, page
         expected = {}
         for q in queries:
             try:
-                expected[q] = [[h.id, [a.id for a in h.also], h.score] for h in index.search(q, limit=10)]
+                expected[q] = [[[h.id, h.url], [[a.id, a.url] for a in h.also], h.score]
+                              for h in index.search(q, limit=10)]
             except QueryError:
                 expected[q] = "error"
     finally:

@@ -214,7 +214,6 @@
     this.file = entry ? entry.n : undefined;
     this.starts = entry && entry.m ? entry.m : [];
     this.constant = entry ? entry.c : undefined;
-    this.tag = key.charAt(0) === "t" ? key.slice(2) : null;
     this.rest = null;
     this.members = null;  // every clause of the list (docnum order), once read: absence is then known
     if (entry) this.add(entry.p, state);
@@ -303,9 +302,6 @@
       var list = node.list;
       var s = list.scores.get(d);
       if (s !== undefined) return { hi: s, done: true };
-      if (list.tag !== null && list.constant !== undefined && state.tagsOf.has(d)) {
-        return state.tagsOf.get(d).has(list.tag) ? { hi: list.constant, done: true } : NO;
-      }
       if (list.rest === null) return NO;
       if (list.members !== null) {
         if (!list.members.has(d)) return NO;
@@ -347,8 +343,7 @@
     this.lists = new Map();
     this.seen = new Set();
     this.groupOf = new Map();   // clause → group of identical clauses
-    this.groups = new Map();    // group → {m: members, h: heads, t: tags}
-    this.tagsOf = new Map();    // group member → Set of its tags
+    this.groups = new Map();    // group → {m: members, h: what 同见 shows of each}
     var allowed = null;
     Object.keys(filterIds).forEach(function (k) {
       var ids = new Set(postings["f\t" + k + "\t" + filterIds[k]] || []);
@@ -364,7 +359,7 @@
     var self = this;
     return this.engine.json("grp/" + g + ".json").then(function (data) {
       self.groups.set(g, data);
-      data.m.forEach(function (d, i) { self.groupOf.set(d, g); self.tagsOf.set(d, new Set(data.t[i])); self.seen.add(d); });
+      data.m.forEach(function (d) { self.groupOf.set(d, g); self.seen.add(d); });
     });
   };
   TopK.prototype.run = function (tree) {
@@ -461,8 +456,10 @@
         var r = rows[h.docnum];
         var shown = { id: r[0], kind: r[1], title: r[2], heading: r[3], number: r[4], url: r[5], text: r[6], year: r[7] || "", score: h.score, docnum: h.docnum };
         shown.also = h.members.slice(1).map(function (d) {
-          var head = h.heads[d];
-          return { id: head[0], title: head[1], number: head[2], url: head[3], year: head[4] || "", score: h.score, docnum: d };
+          var head = h.heads[d], id = head[0], url = head[3];
+          // site_search._head: [prefix] stands for prefix + the id with "#" as "/#" (or + "/").
+          if (Array.isArray(url)) url = url[0] + (id.indexOf("#") >= 0 ? id.replace("#", "/#") : id + "/");
+          return { id: id, title: head[1], number: head[2], url: url, year: head[4] || "", score: h.score, docnum: d };
         });
         return shown;
       });
