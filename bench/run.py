@@ -307,11 +307,13 @@ def stage_browser(work: Path, queries=("一把手 约谈", "述责述廉述德")
                 "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                 "--no-first-run", "--disable-sync"])
             page = browser.new_page()
-            received: list[tuple[str, int]] = []
-            page.on("response", lambda r: received.append((r.url, len(r.body()))) if r.status == 200 else None)
+            # Each file once (a browser asks for a file again only to hear it is unchanged),
+            # whichever keystroke's search asked for it first.
+            received: dict[str, int] = {}
+            page.on("response", lambda r: received.setdefault(r.url, len(r.body())) if r.status == 200 else None)
             page.goto(url)
             page.wait_for_load_state("networkidle")
-            out["page_load_b"] = sum(b for _, b in received)
+            out["page_load_b"] = sum(received.values())
             box = page.locator(".md-search__input")
             for n, q in enumerate(queries, 1):
                 received.clear()
@@ -321,7 +323,8 @@ def stage_browser(work: Path, queries=("一把手 约谈", "述责述廉述德")
                 page.wait_for_function("document.querySelector('[data-pkb-search]')"
                                        " && document.querySelector('[data-pkb-search]').getAttribute('data-pkb-state') === 'done'")
                 page.wait_for_load_state("networkidle")
-                out[f"query{n}_b"] = sum(b for _, b in received)
+                page.wait_for_timeout(1000)  # responses still being read are counted too
+                out[f"query{n}_b"] = sum(received.values())
                 out[f"query{n}_files"] = len(received)
                 out[f"query{n}_results"] = page.locator(".md-search-result__link").count()
             browser.close()
@@ -441,13 +444,15 @@ def measure(size: str, seed: int, out: Path, timeout: float, serve: bool, browse
 
 def edit_one_file(policies: Path) -> Path:
     """What a policy editor does between two builds: one document's summary changed."""
-    path = sorted((policies / "documents").glob("*.yaml"))[0]
-    text = path.read_text(encoding="utf-8")
-    edited = re.sub(r"^(summary: .*)$", r"\1（已修订）", text, count=1, flags=re.M)
-    if edited == text:
-        raise RuntimeError(f"no summary line to edit in {path}")
-    path.write_text(edited, encoding="utf-8")
-    return path
+    # A plain one-line summary, or the first line of a block one: the edit is text at its end.
+    plain = re.compile(r"^(summary: (?:[^|>\"'\s]|[|>][-+]?\n[ ]+\S).*)$", re.M)
+    for path in sorted((policies / "documents").glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        edited = plain.sub(r"\1（已修订）", text, count=1)
+        if edited != text:
+            path.write_text(edited, encoding="utf-8")
+            return path
+    raise RuntimeError(f"no one-line summary to edit under {policies}")
 
 
 def derive(r: dict) -> None:
