@@ -94,23 +94,35 @@ class ForkedJob:
 def fork() -> int:
     """``os.fork()`` for workers of a build: 0 in the child, which ends when its parent does
     (a killed build leaves no orphan writing into its staging folder) and stops at Ctrl+C where
-    it is; a Ctrl+C arriving while the child is set up ends it too, never letting it unwind
-    the parent's stack (which would clean up the parent's staging a second time)."""
+    it is, never unwinding the parent's stack (which would clean up the parent's staging twice).
+
+    Ctrl+C is held back while the fork happens: arriving inside the fork's own handlers it would
+    be swallowed there ("Exception ignored"), and the build would carry on as if never asked to
+    stop. One already on its way surfaces before the fork; one arriving during it, right after."""
     parent = os.getpid()
-    gc.freeze()  # objects shared with the child are not copied by the collector's visits
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
+        _checkpoint()
+        gc.freeze()  # objects shared with the child are not copied by the collector's visits
         pid = os.fork()
         if pid == 0:  # pragma: no cover - child
             signal.signal(signal.SIGINT, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
             _die_with(parent)
             return 0
+        gc.unfreeze()
     except BaseException:
         if os.getpid() != parent:  # pragma: no cover - child
             os._exit(1)
-        gc.unfreeze()
         raise
-    gc.unfreeze()
+    finally:
+        if os.getpid() == parent:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
     return pid
+
+
+def _checkpoint() -> None:
+    """A Python call: the interpreter runs signal handlers still pending on entering it."""
 
 
 def _die_with(parent: int) -> None:  # pragma: no cover - child
