@@ -300,29 +300,51 @@ def load_or_abort(root: Path) -> Corpus:
 
 def make_artefacts(corpus: Corpus, target: Path, index_request) -> dict:
     """The search index (into ``index_request``'s staging folder, if given), the browser's search
-    data and the downloads, written under ``target``; returns what was made and how long it took."""
-    import time
-
+    data and the downloads, written under ``target``; returns what was made and what each took
+    (wall seconds, and CPU seconds including the worker processes it waited for)."""
     report: dict = {}
     generation = None
     search_module = optional_module("generator.search")
     if index_request is not None and search_module is not None:
         index_tmp, index_dir = index_request
-        stats = search_module.build_generation(corpus, Path(index_tmp), Path(index_dir))
+        with _spent(report, "index"):
+            stats = search_module.build_generation(corpus, Path(index_tmp), Path(index_dir))
         report["index"] = {"path": str(stats.path), "rebuilt": stats.rebuilt, "seconds": stats.seconds,
                            "documents": stats.documents, "terms": stats.terms, "bytes": stats.bytes}
         generation = stats.path
     site_search = optional_module("generator.site_search")
     if site_search is not None and hasattr(site_search, "write_site_search"):
-        started = time.perf_counter()
-        site_search.write_site_search(corpus, target, generation=generation)
-        report["site_search_s"] = time.perf_counter() - started
+        with _spent(report, "site_search"):
+            site_search.write_site_search(corpus, target, generation=generation)
     exports = optional_module("generator.export.site")
     if exports is not None and hasattr(exports, "write_downloads"):
-        started = time.perf_counter()
-        exports.write_downloads(corpus, target)
-        report["downloads_s"] = time.perf_counter() - started
+        with _spent(report, "downloads"):
+            exports.write_downloads(corpus, target)
     return report
+
+
+class _spent:
+    """Wall and CPU seconds of a block into ``report`` as ``<name>_s`` and ``<name>_cpu_s``."""
+
+    def __init__(self, report: dict, name: str):
+        self.report, self.name = report, name
+
+    def __enter__(self):
+        import time
+
+        self.wall, self.cpu = time.perf_counter(), _cpu_now()
+
+    def __exit__(self, *exc) -> None:
+        import time
+
+        self.report[f"{self.name}_s"] = time.perf_counter() - self.wall
+        self.report[f"{self.name}_cpu_s"] = _cpu_now() - self.cpu
+
+
+def _cpu_now() -> float:
+    import resource
+
+    return workers.cpu_seconds() + workers.cpu_seconds(resource.RUSAGE_CHILDREN)
 
 
 def remove_abandoned_artefacts(site_dir: Path) -> None:

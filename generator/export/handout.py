@@ -7,6 +7,8 @@ same gathering, so the page and the PDF always quote the same text.
 
 from __future__ import annotations
 
+import functools
+
 import json
 import re
 from dataclasses import dataclass
@@ -147,6 +149,15 @@ def handout_pdf(handout: Handout, site_url: str = "") -> bytes:
     return pdf_of_html(handout_html(handout, site_url))
 
 
+@functools.lru_cache(maxsize=1)
+def font_configuration():
+    """One WeasyPrint font configuration for every handout a process renders: the CJK fonts
+    are looked up once, not once per handout (the PDFs are byte for byte the same)."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
 def pdf_of_html(html: str) -> bytes:
     """A handout's HTML (``handout_html``) rendered to PDF."""
     from weasyprint import HTML
@@ -154,7 +165,7 @@ def pdf_of_html(html: str) -> bytes:
     import gc
 
     pdf = HTML(string=html, base_url=str(TEMPLATES / "handout") + "/",
-               url_fetcher=local_only_fetcher()).write_pdf()
+               url_fetcher=local_only_fetcher()).write_pdf(font_config=font_configuration())
     # WeasyPrint leaves each document's font data (~90 MiB with Noto CJK) in reference cycles
     # the collector reaches late: without this, 30 handouts in one build peak at 1.6 GiB.
     gc.collect()
@@ -170,9 +181,15 @@ def write_handout_pdf(handout: Handout, target: Path, site_url: str = "") -> Non
 def render_job(job: Path) -> None:
     """Worker side of ``generator.export.site.PdfWorkers``: ``job`` holds a JSON list of handout
     HTML; the PDF of item ``k`` is written beside it as ``<job stem>-<k>.pdf``."""
+    import gc
+
     job = Path(job)
     for k, html in enumerate(json.loads(job.read_text(encoding="utf-8"))):
         data = pdf_of_html(html)
+        if k == 0:
+            # What stays loaded after the first handout (WeasyPrint, the fonts) is left out of
+            # the full collection that ends each of the following ones.
+            gc.freeze()
         with atomic_output(job.with_name(f"{job.stem}-{k}.pdf")) as temp:
             temp.write_bytes(data)
 
