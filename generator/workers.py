@@ -103,14 +103,17 @@ def fork() -> int:
     held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         _checkpoint()
-        gc.freeze()  # objects shared with the child are not copied by the collector's visits
+        # Everything built so far (the corpus, the pages) lives until the build ends: the
+        # collector leaves it alone from now on, in the child (whose visits would copy the
+        # shared memory) and in this process (whose full collections would walk it again and
+        # again while the pages render). Whatever reference counting frees is freed as ever.
+        gc.freeze()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - child
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             signal.pthread_sigmask(signal.SIG_SETMASK, held)
             _die_with(parent)
             return 0
-        gc.unfreeze()
     except BaseException:
         if os.getpid() != parent:  # pragma: no cover - child
             os._exit(1)
