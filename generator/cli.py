@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 data errors (or differences, for ``diff`` and ``fmt --c
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -120,6 +121,9 @@ def main(argv: list[str] | None = None) -> int:
         print(exc.report(), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
+        # Stopping now: a further Ctrl+C (or one still pending from a worker's fork) must not
+        # cut the way out short, whose exit status says "interrupted".
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         print("已中断。", file=sys.stderr)
         return 130
     except BrokenPipeError:

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 from mkdocs.commands import build as engine
 
 from generator import plugin as plugin_module
+from generator import workers
 from generator.commands import build as build_cmd
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,15 +74,15 @@ def test_balanced_shares_divide_by_size():
     assert sizes == [90, 110]
 
 
-def _fails_in_children(parent: int, uri: str):
-    original = engine._build_page
-
-    def page(p, *args, **kwargs):
-        if os.getpid() != parent and p.file.src_uri == uri:
-            raise RuntimeError("磁盘已满（测试）")
-        return original(p, *args, **kwargs)
-
-    return original, page
+def assert_failed_cleanly(stopped, caplog, reason: str, out: Path, site: Path, before: dict) -> None:
+    """The build stopped with the cause logged in Chinese (no traceback), the last site as it
+    was, and no staging folder left beside it."""
+    assert str(stopped.value) == "站点构建失败：原因见上"
+    logged = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert reason in logged
+    assert not any("Traceback" in m for m in logged)
+    assert tree(site) == before
+    assert not [p.name for p in out.iterdir() if ".building-" in p.name]
 
 
 def test_a_failing_render_child_fails_the_build_and_keeps_the_last_site(single, tmp_path, caplog):
@@ -104,12 +104,7 @@ def test_a_failing_render_child_fails_the_build_and_keeps_the_last_site(single, 
             build(out, processes=2)
     finally:
         engine._build_page = original
-    assert str(stopped.value) == "站点构建失败：原因见上"
-    logged = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
-    assert "页面渲染子进程失败：磁盘已满（测试）" in logged
-    assert not any("Traceback" in m for m in logged)
-    assert tree(site) == before
-    assert not [p.name for p in out.iterdir() if ".building-" in p.name]
+    assert_failed_cleanly(stopped, caplog, "页面渲染子进程失败：磁盘已满（测试）", out, site, before)
 
 
 def test_a_failing_artefact_child_fails_the_build_and_keeps_the_last_site(tmp_path, monkeypatch, caplog):
@@ -122,12 +117,7 @@ def test_a_failing_artefact_child_fails_the_build_and_keeps_the_last_site(tmp_pa
     monkeypatch.setattr(plugin_module, "make_artefacts", broken)
     with pytest.raises(SystemExit) as stopped:
         build(tmp_path, processes=2)
-    assert str(stopped.value) == "站点构建失败：原因见上"
-    logged = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
-    assert "检索索引与下载文件的生成失败：没有写入权限（测试）" in logged
-    assert not any("Traceback" in m for m in logged)
-    assert tree(site) == before
-    assert not [p.name for p in tmp_path.iterdir() if ".building-" in p.name]
+    assert_failed_cleanly(stopped, caplog, "检索索引与下载文件的生成失败：没有写入权限（测试）", tmp_path, site, before)
 
 
 def test_warnings_of_a_render_child_reach_the_parent(tmp_path, caplog):
@@ -153,31 +143,40 @@ def test_warnings_of_a_render_child_reach_the_parent(tmp_path, caplog):
                for uri in (m.split("：", 1)[1] for m in relayed))
 
 
-def test_a_killed_build_leaves_no_process_writing(tmp_path):
-    """Children end with their parent: after the parent is killed nothing writes into its
-    staging folder any more (PR_SET_PDEATHSIG)."""
+def test_a_child_ends_with_its_killed_parent(tmp_path):
+    """A forked worker ends when its parent is killed (PR_SET_PDEATHSIG): a killed build leaves
+    nothing writing into its staging folder. The parent here is a small script whose worker
+    appends to a file until it is stopped."""
     import signal
     import subprocess
     import sys
     import time
 
-    out = tmp_path
-    command = [sys.executable, "-m", "generator.cli", "build", "--policies", str(ROOT / "policies"),
-               "--site-dir", str(out / "site"), "--index-dir", str(out / "search_index")]
-    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    deadline = time.monotonic() + 120
-    for line in proc.stdout:  # wait until the pages are being written
-        if line.startswith("校验通过") or time.monotonic() > deadline:
-            break
-    staging = []
-    while time.monotonic() < deadline and not staging:
-        staging = [p for p in out.glob(".site.building-*") if (p / "documents").is_dir()]
-        time.sleep(0.05)
-    assert staging, "the build never started writing pages"
+    log = tmp_path / "writes.log"
+    script = (
+        "import os, sys, time\n"
+        "from generator import workers\n"
+        "def write():\n"
+        "    while True:\n"
+        f"        with open({str(log)!r}, 'a') as f: f.write('x')\n"
+        "        time.sleep(0.01)\n"
+        "job = workers.ForkedJob('测试', write)\n"
+        "print(job.pid, flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    child = int(proc.stdout.readline())
+    deadline = time.monotonic() + 60
+    while not (log.exists() and log.stat().st_size > 10) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert log.exists() and log.stat().st_size > 10, "the worker never wrote"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    time.sleep(1.0)
-    snapshot = tree(staging[0])
-    time.sleep(2.0)
-    assert tree(staging[0]) == snapshot, "a child kept writing after its parent was killed"
-    shutil.rmtree(staging[0], ignore_errors=True)
+    while workers.process_alive(child) and time.monotonic() < deadline:
+        # A killed child stays a zombie until reaped by init; it writes nothing either way.
+        if Path(f"/proc/{child}/stat").read_text().split(") ", 1)[1].startswith("Z"):
+            break
+        time.sleep(0.01)
+    size = log.stat().st_size
+    time.sleep(0.5)
+    assert log.stat().st_size == size, "the worker kept writing after its parent was killed"

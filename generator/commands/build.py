@@ -20,6 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from .. import workers
 from ..corpus import Corpus, load_corpus
 
 PLUGIN_NAME = "policykb"
@@ -207,18 +208,8 @@ def remove_abandoned_staging(target: Path) -> None:
     pattern = re.compile(rf"^\.{re.escape(target.name)}\.(?:building|old)-(\d+)-")
     for path in target.parent.iterdir():
         match = pattern.match(path.name)
-        if match and path.is_dir() and not _process_alive(int(match.group(1))):
+        if match and path.is_dir() and not workers.process_alive(int(match.group(1))):
             shutil.rmtree(path, ignore_errors=True)
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 _RENAME_EXCHANGE = 2
