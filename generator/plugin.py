@@ -542,14 +542,7 @@ class SplitRender:
                     links = {target.src_uri: dict(by_anchor) for target, by_anchor in (page.links_to_anchors or {}).items()}
                     pages[src_uri] = (sorted(page.present_anchor_ids or ()), links)
             report = {"ok": error is None, "error": error, "pages": pages, "logs": collected}
-            data = json.dumps(report, ensure_ascii=False).encode("utf-8")
-            try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(write, view):]
-                os.close(write)
-            finally:
-                os._exit(0 if error is None else 1)
+            workers.end_child(write, report, 0 if error is None else 1)
 
         self.finish_child = finish
         self._install(populate=share | self.shared, build=share, on_last=finish)
@@ -560,16 +553,7 @@ class _ChildHandle:
         self.pid, self.read = pid, read
 
     def wait(self) -> dict:
-        with os.fdopen(self.read, "rb") as pipe:
-            payload = pipe.read()
-        _, status = os.waitpid(self.pid, 0)
-        try:
-            report = json.loads(payload.decode("utf-8")) if payload else {}
-        except ValueError:
-            report = {}
-        report.setdefault("ok", False)
-        report.setdefault("error", f"进程意外退出（退出码 {os.waitstatus_to_exitcode(status)}）")
-        return report
+        return workers.read_report(self.pid, self.read)
 
     def kill(self) -> None:
         import signal

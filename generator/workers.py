@@ -57,16 +57,7 @@ class ForkedJob:
     def wait(self) -> object:
         """The child's result; raises ``JobFailed`` with its message if it failed."""
         if self.report is None:
-            with os.fdopen(self._read, "rb") as pipe:
-                payload = pipe.read()
-            _, status = os.waitpid(self.pid, 0)
-            code = os.waitstatus_to_exitcode(status)
-            try:
-                self.report = json.loads(payload.decode("utf-8")) if payload else {}
-            except ValueError:
-                self.report = {}
-            self.report.setdefault("ok", False)
-            self.report.setdefault("error", f"进程意外退出（退出码 {code}）")
+            self.report = read_report(self.pid, self._read)
             self.report["wall_s"] = time.perf_counter() - self.started
         if not self.report["ok"]:
             raise JobFailed(f"{self.name}失败：{self.report['error']}")
@@ -140,6 +131,21 @@ def _die_with(parent: int) -> None:  # pragma: no cover - child
         os._exit(1)
 
 
+def read_report(pid: int, read: int) -> dict:
+    """What a forked child wrote to its pipe (a JSON object, read to the end), once it has
+    ended; a child that ended without one reports how it ended."""
+    with os.fdopen(read, "rb") as pipe:
+        payload = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    try:
+        report = json.loads(payload.decode("utf-8")) if payload else {}
+    except ValueError:
+        report = {}
+    report.setdefault("ok", False)
+    report.setdefault("error", f"进程意外退出（退出码 {os.waitstatus_to_exitcode(status)}）")
+    return report
+
+
 def _run_child(function: Callable[[], object], write: int) -> None:  # pragma: no cover - child
     code = 1
     try:
@@ -152,9 +158,13 @@ def _run_child(function: Callable[[], object], write: int) -> None:  # pragma: n
         code = 0
     except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent as text
         payload = {"ok": False, "error": str(exc) or type(exc).__name__, "trace": traceback.format_exc()}
+    end_child(write, payload, code)
+
+
+def end_child(write: int, report: dict, code: int) -> None:  # pragma: no cover - child
+    """Write ``report`` (JSON) to the parent's pipe and end this forked child with ``code``."""
     try:
-        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        view = memoryview(data)
+        view = memoryview(json.dumps(report, ensure_ascii=False).encode("utf-8"))
         while view:
             view = view[os.write(write, view):]
         os.close(write)
