@@ -220,8 +220,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         return not self.serving and not self.dirty and self.processes() > 1 and workers.can_fork()
 
     def processes(self) -> int:
-        wanted = self.config.processes
-        return wanted if wanted > 0 else len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        return self.config.processes if self.config.processes > 0 else workers.cpu_count()
 
     def start_artefacts(self, site_dir: Path) -> None:
         remove_abandoned_artefacts(site_dir)
@@ -456,17 +455,17 @@ class SplitRender:
         movable = [f for f in pages if isinstance(f, GeneratedPage) and f.inclusion.is_not_in_nav()]
         shared = {f.src_uri for f in pages} - {f.src_uri for f in movable}
         shares = balanced_shares(movable, processes, base=sum(_weight(f) for f in pages if f.src_uri in shared))
-        self.children: list[_ChildHandle] = []
+        self.children: list[workers.Child] = []
         self.shared = shared
         self.mine = set(shares[0]) | shared
         self.others: set[str] = set().union(*shares[1:]) if len(shares) > 1 else set()
         self.files = files
         for share in shares[1:]:
-            pid, read = _fork_renderer()
-            if pid == 0:  # pragma: no cover - the child renders its share and ends in os._exit
-                self._become_child(set(share), read)
+            child, write = workers.Child.fork()
+            if child is None:  # pragma: no cover - the child renders its share and ends in os._exit
+                self._become_child(set(share), write)
                 return
-            self.children.append(_ChildHandle(pid, read))
+            self.children.append(child)
         self._install(populate=self.mine, build=self.mine, on_last=self._collect)
 
     # ---- parent
@@ -548,27 +547,6 @@ class SplitRender:
         self._install(populate=share | self.shared, build=share, on_last=finish)
 
 
-class _ChildHandle:
-    def __init__(self, pid: int, read: int):
-        self.pid, self.read = pid, read
-
-    def wait(self) -> dict:
-        return workers.read_report(self.pid, self.read)
-
-    def kill(self) -> None:
-        import signal
-
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
-        except (ProcessLookupError, ChildProcessError):
-            pass
-        try:
-            os.close(self.read)
-        except OSError:
-            pass
-
-
 class _Collector(logging.Handler):
     def __init__(self, into: list):
         super().__init__(logging.WARNING)
@@ -576,17 +554,6 @@ class _Collector(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.into.append((record.name, record.levelno, record.getMessage()))
-
-
-def _fork_renderer() -> tuple[int, int]:
-    """Fork; the child gets the write end of a pipe, the parent the read end."""
-    read, write = os.pipe()
-    pid = workers.fork()
-    if pid == 0:  # pragma: no cover - child
-        os.close(read)
-        return 0, write
-    os.close(write)
-    return pid, read
 
 
 def _weight(file: File) -> int:

@@ -36,6 +36,49 @@ def cpu_seconds(who: int = resource.RUSAGE_SELF) -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+class Child:
+    """The parent's side of a forked child that reports through a pipe (``end_child``)."""
+
+    def __init__(self, pid: int, read: int):
+        self.pid, self.read = pid, read
+        self.report: dict | None = None
+
+    @classmethod
+    def fork(cls) -> tuple["Child | None", int]:
+        """Fork with a pipe: ``(Child, -1)`` in the parent, ``(None, write end)`` in the child."""
+        read, write = os.pipe()
+        pid = fork()
+        if pid == 0:  # pragma: no cover - child
+            os.close(read)
+            return None, write
+        os.close(write)
+        return cls(pid, read), -1
+
+    def wait(self) -> dict:
+        """The child's report, once it has ended."""
+        if self.report is None:
+            self.report = read_report(self.pid, self.read)
+        return self.report
+
+    def kill(self) -> None:
+        """Stop the child if it still runs and reap it."""
+        if self.report is not None:
+            return
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        try:
+            os.close(self.read)
+        except OSError:
+            pass
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
+        self.report = {"ok": False, "error": "已取消"}
+
+
 class ForkedJob:
     """``function()`` in a forked child; ``wait()`` returns what it returned (a JSON-able value).
 
@@ -45,41 +88,33 @@ class ForkedJob:
     def __init__(self, name: str, function: Callable[[], object]):
         self.name = name
         self.started = time.perf_counter()
-        self.report: dict | None = None
-        read, write = os.pipe()
-        self.pid = fork()
-        if self.pid == 0:  # pragma: no cover - runs in the child, which ends in os._exit
-            os.close(read)
+        self.child, write = Child.fork()
+        if self.child is None:  # pragma: no cover - runs in the child, which ends in os._exit
             _run_child(function, write)
-        os.close(write)
-        self._read = read
+        self.pid = self.child.pid
+
+    @property
+    def report(self) -> dict | None:
+        return self.child.report
 
     def wait(self) -> object:
         """The child's result; raises ``JobFailed`` with its message if it failed."""
-        if self.report is None:
-            self.report = read_report(self.pid, self._read)
-            self.report["wall_s"] = time.perf_counter() - self.started
+        if self.child.report is None:
+            self.child.wait()["wall_s"] = time.perf_counter() - self.started
         if not self.report["ok"]:
             raise JobFailed(f"{self.name}失败：{self.report['error']}")
         return self.report["result"]
 
     def cancel(self) -> None:
         """Stop the child if it still runs (a failed build does not wait for its artefacts)."""
-        if self.report is not None:
-            return
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        try:
-            os.close(self._read)
-        except OSError:
-            pass
-        try:
-            os.waitpid(self.pid, 0)
-        except ChildProcessError:
-            pass
-        self.report = {"ok": False, "error": "已取消"}
+        self.child.kill()
+
+
+def cpu_count() -> int:
+    """The CPUs this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def fork() -> int:

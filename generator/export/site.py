@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .. import urls
 from ..corpus import Corpus
+from ..workers import cpu_count
 
 log = logging.getLogger("mkdocs.plugins.policykb.export")
 
@@ -170,7 +171,7 @@ class PdfWorkers:
 
     def __init__(self, htmls: list[str]):
         self.htmls = list(dict.fromkeys(htmls))
-        count = min(os.cpu_count() or 1, len(self.htmls))
+        count = min(cpu_count(), len(self.htmls))
         self.folder = None
         self.procs: list[tuple[Path, list[str], subprocess.Popen]] = []
         if count < 2 or len(self.htmls) < self.MIN_PDFS:
